@@ -1,0 +1,94 @@
+"""Shared personas (STYLE §10): office staff, a committee member, the liaison of
+group A, a deputy of group A, and a deputy of group B who must get 404 on
+group A's things."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from deputies.tests.factories import (
+    CommunityFactory,
+    ConstituencyFactory,
+    DeputyFactory,
+    DeputyGroupFactory,
+    TermFactory,
+)
+from liaison.models import Role
+from liaison.tests.factories import UserFactory
+
+
+@pytest.fixture
+def term(db):
+    return TermFactory(start_date=dt.date(2024, 1, 1), end_date=dt.date(2028, 12, 31), is_current=True)
+
+
+@pytest.fixture
+def group_a(term):
+    return DeputyGroupFactory(name="甲代表组")
+
+
+@pytest.fixture
+def group_b(term):
+    return DeputyGroupFactory(name="乙代表组")
+
+
+@pytest.fixture
+def constituency_a(term, group_a):
+    return ConstituencyFactory(term=term, group=group_a, name="第1选区")
+
+
+@pytest.fixture
+def constituency_b(term, group_b):
+    return ConstituencyFactory(term=term, group=group_b, name="第2选区")
+
+
+@pytest.fixture
+def community_a(constituency_a):
+    return CommunityFactory(constituency=constituency_a, name="幸福里社区")
+
+
+@pytest.fixture
+def community_b(constituency_b):
+    return CommunityFactory(constituency=constituency_b, name="光明社区")
+
+
+@pytest.fixture
+def staff_user(db):
+    return UserFactory(username="staff", role=Role.STAFF)
+
+
+@pytest.fixture
+def committee_user(db):
+    return UserFactory(username="committee", role=Role.COMMITTEE)
+
+
+@pytest.fixture
+def liaison_a(group_a):
+    user = UserFactory(username="liaison_a", role=Role.LIAISON)
+    group_a.liaisons.add(user)
+    return user
+
+
+@pytest.fixture
+def deputy_a(term, group_a, constituency_a):
+    user = UserFactory(username="deputy_a", role=Role.DEPUTY)
+    return DeputyFactory(term=term, group=group_a, constituency=constituency_a, user=user, name="张建国")
+
+
+@pytest.fixture
+def deputy_b(term, group_b, constituency_b):
+    user = UserFactory(username="deputy_b", role=Role.DEPUTY)
+    return DeputyFactory(term=term, group=group_b, constituency=constituency_b, user=user, name="李秀英")
+
+
+@pytest.fixture
+def client_of(client):
+    """Log a user in: `client_of(deputy_a.user).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,64 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Community, Constituency, Department, Deputy, DeputyGroup, SubDistrict, Term
+
+
+@admin.register(Term)
+class TermAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "start_date", "end_date", "is_current"]
+
+
+@admin.register(SubDistrict)
+class SubDistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "address"]
+    search_fields = ["name"]
+
+
+@admin.register(DeputyGroup)
+class DeputyGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "sub_district", "sort_order"]
+    list_filter = ["sub_district"]
+    search_fields = ["name"]
+    autocomplete_fields = ["liaisons"]
+    list_select_related = ["sub_district"]
+
+
+class CommunityInline(admin.TabularInline):
+    model = Community
+    extra = 0
+
+
+@admin.register(Constituency)
+class ConstituencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "group", "term", "seats"]
+    list_filter = ["term", "group"]
+    search_fields = ["name"]
+    autocomplete_fields = ["group"]
+    list_select_related = ["group", "term"]
+    inlines = [CommunityInline]
+
+
+@admin.register(Community)
+class CommunityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "constituency", "contact_person"]
+    list_filter = ["kind", "constituency__group"]
+    search_fields = ["name", "constituency__name"]
+    autocomplete_fields = ["constituency"]
+    list_select_related = ["constituency"]
+
+
+@admin.register(Deputy)
+class DeputyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "gender", "party", "group", "constituency", "status", "left_on", "term"]
+    list_filter = ["term", "status", "group", "gender", "party"]
+    search_fields = ["name", "work_unit", "phone"]
+    autocomplete_fields = ["group", "constituency", "user"]
+    list_select_related = ["group", "constituency", "term"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "contact_person", "contact_phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from liaison.audit import audited
+
+from .models import Deputy, DeputyStatus
+
+
+@transaction.atomic
+def deputy_leave(*, deputy: Deputy, status: str, left_on: dt.date, acting_user) -> Deputy:
+    """A deputy leaves office: kept in history, out of rotations from then on."""
+    if status == DeputyStatus.SERVING or status not in DeputyStatus.values:
+        raise ValidationError({"status": "请选择离任原因：辞职、罢免、调离或去世。"})
+    if left_on < deputy.term.start_date or left_on > deputy.term.end_date:
+        raise ValidationError({"left_on": "离任日期应在本届任期之内。"})
+    deputy.status = status
+    deputy.left_on = left_on
+    audited(deputy, action="deputies.deputy.left", user=acting_user)
+    deputy.save(update_fields=["status", "left_on"])
+    return deputy

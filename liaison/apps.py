@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class LiaisonConfig(AppConfig):
+    name = "liaison"
+    verbose_name = "系统与通知"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .schedules import install_schedules
+
+        post_migrate.connect(install_schedules, sender=self)

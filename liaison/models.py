@@ -1,0 +1,169 @@
+"""What every app shares: accounts and roles, row scoping, notifications, access log."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "联络工委工作人员"
+    COMMITTEE = "committee", "常委会"
+    LIAISON = "liaison", "代表组联络员"
+    DEPUTY = "deputy", "代表"
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DEPUTY)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    objects = UserManager()
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        # Chinese names: family name first, no space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    @property
+    def is_office_staff(self) -> bool:
+        return self.is_superuser or self.role == Role.STAFF
+
+    @property
+    def is_committee(self) -> bool:
+        return self.role == Role.COMMITTEE and not self.is_superuser
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.LIAISON and not self.is_superuser
+
+    @property
+    def is_deputy(self) -> bool:
+        return self.role == Role.DEPUTY and not self.is_superuser
+
+    @property
+    def sees_district(self) -> bool:
+        """Office staff and the standing committee read the whole district."""
+        return self.is_superuser or self.role in (Role.STAFF, Role.COMMITTEE)
+
+    @property
+    def can_write(self) -> bool:
+        """The standing committee reads; everyone else writes within their scope."""
+        return self.is_active and not self.is_committee
+
+    @cached_property
+    def current_deputy(self):
+        """The deputy record of this account in the current term, if any."""
+        return (
+            self.deputy_records.select_related("term", "group", "constituency")
+            .filter(term__is_current=True)
+            .first()
+        )
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Row-level access in one place.
+
+    Every model a person can see gets a QuerySet built on this one and says
+    how its rows reach a deputy group (`group_path`) and a deputy
+    (`deputy_path`). `visible_to(user)` is where a page starts.
+    """
+
+    group_path: str | None = "group"
+    deputy_path: str | None = None
+
+    def visible_to(self, user) -> models.QuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.sees_district:
+            return self.all()
+        if user.role == Role.LIAISON and self.group_path:
+            return self.filter(**{f"{self.group_path}__liaisons": user})
+        if user.role == Role.DEPUTY:
+            return self.for_deputy_user(user)
+        return self.none()
+
+    def for_deputy_user(self, user) -> models.QuerySet:
+        if not self.deputy_path:
+            return self.none()
+        return self.filter(**{f"{self.deputy_path}__user": user}).distinct()
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name="接收人",
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=500, blank=True)
+    # What makes a reminder "the same one": e.g. "mailbox.unopened:12:2026-W47".
+    dedupe_key = models.CharField("去重键", max_length=200, blank=True, null=True)
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="notification_once_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AccessLog(models.Model):
+    """Who saw or changed constituents' personal data in full (SPEC §1)."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "查看完整信息"
+        EXPORTED = "exported", "导出"
+        CHANGED = "changed", "修改"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="用户"
+    )
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="对象类型")
+    object_id = models.CharField("对象编号", max_length=40)
+    object_repr = models.CharField("对象", max_length=200)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "个人信息访问记录"
+        verbose_name_plural = "个人信息访问记录"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_object")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.object_repr}"
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Reference data (terms, offices, departments): every signed-in user may read it."""
+
+    def visible_to(self, user) -> models.QuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()

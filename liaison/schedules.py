@@ -1,0 +1,56 @@
+"""The beat schedule, in one place (SPEC §3).
+
+Rows are created in django-celery-beat's tables after `migrate` only when
+missing, so times the office changes in the admin survive restarts and
+deploys. Names say when and what.
+"""
+
+from __future__ import annotations
+
+SCHEDULES: dict[str, dict] = {
+    "every-monday-0800-alert-unopened-mailboxes": {
+        "task": "mailbox.tasks.alert_unopened_mailboxes",
+        "crontab": {"minute": "0", "hour": "8", "day_of_week": "1"},
+        "description": "每周一上午：上周未开启的代表信箱，提醒保管人和代表组联络员",
+    },
+    "every-day-0830-remind-casework-next-steps": {
+        "task": "constituents.tasks.remind_casework_next_steps",
+        "crontab": {"minute": "30", "hour": "8"},
+        "description": "每天：部门逾期未答复、待反馈选民的群众诉求，提醒下一步经办人",
+    },
+    "every-day-0840-remind-undelivered-letters": {
+        "task": "mailbox.tasks.remind_letters",
+        "crontab": {"minute": "40", "hour": "8"},
+        "description": "每天：未送交代表、代表未回复的来信，提醒经办人",
+    },
+    "quarterly-day-1-0700-open-quarterly-summaries": {
+        "task": "mailbox.tasks.open_quarterly_summaries",
+        "crontab": {"minute": "0", "hour": "7", "day_of_month": "1", "month_of_year": "1,4,7,10"},
+        "description": "每季度结束后：生成各代表组季度汇总草稿并提醒联络员",
+    },
+    "every-year-jan-2-0700-draft-duty-report-rotations": {
+        "task": "reports.tasks.draft_duty_report_rotations",
+        "crontab": {"minute": "0", "hour": "7", "day_of_month": "2", "month_of_year": "1"},
+        "description": "每年年初（任期第二年起）：起草各代表组当面述职安排（20%—30%）",
+    },
+    "jun-and-sep-15-0900-remind-two-activities-rule": {
+        "task": "constituents.tasks.remind_activity_minimum",
+        "crontab": {"minute": "0", "hour": "9", "day_of_month": "15", "month_of_year": "6,9"},
+        "description": "年中和秋季：本年联系选民活动不足两次的代表，提醒本人和联络员",
+    },
+}
+
+
+def install_schedules(**kwargs) -> None:
+    """Create the periodic tasks that do not exist yet; never overwrite the office's times."""
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    for name, entry in SCHEDULES.items():
+        if PeriodicTask.objects.filter(name=name).exists():
+            continue
+        fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*",
+                  "month_of_year": "*", **entry["crontab"]}
+        crontab, _ = CrontabSchedule.objects.get_or_create(timezone="Asia/Shanghai", **fields)
+        PeriodicTask.objects.create(
+            name=name, task=entry["task"], crontab=crontab, description=entry["description"]
+        )

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+
+def test_each_role_sees_its_home(client_of, staff_user, committee_user, liaison_a, deputy_a, deputy_b):
+    page = client_of(deputy_a.user).get(reverse("home")).content.decode()
+    assert "张建国 代表，您好" in page and "甲代表组" in page and "第1选区" in page
+
+    page = client_of(liaison_a).get(reverse("home")).content.decode()
+    assert "我联系的代表组" in page and "甲代表组" in page and "乙代表组" not in page
+
+    for user in (staff_user, committee_user):
+        page = client_of(user).get(reverse("home")).content.decode()
+        assert "全区代表组" in page and "甲代表组" in page and "乙代表组" in page
+
+
+def test_deputy_account_without_record_gets_clear_message(client_of, db):
+    from liaison.tests.factories import UserFactory
+
+    page = client_of(UserFactory(username="newdeputy")).get(reverse("home")).content.decode()
+    assert "还没有关联到本届代表档案" in page
+
+
+def test_login_page_is_chinese_and_works(client, deputy_a):
+    page = client.get(reverse("login")).content.decode()
+    assert "登录代表联络系统" in page and 'lang="zh-hans"' in page
+    bad = client.post(reverse("login"), {"username": "deputy_a", "password": "wrong"})
+    assert "用户名或密码不正确" in bad.content.decode()
+    good = client.post(reverse("login"), {"username": "deputy_a", "password": "Test@2026"})
+    assert good.status_code == 302 and good.url == reverse("home")
+
+
+def test_static_assets_are_served_by_the_app(client, db):
+    response = client.get("/static/bootstrap/css/bootstrap.min.css")
+    assert response.status_code == 200
+    page = client.get(reverse("login")).content.decode()
+    assert "cdn" not in page.lower() and "https://" not in page

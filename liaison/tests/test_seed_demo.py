@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from constituents.models import Constituent, ConstituentCategory
+from deputies.models import Department, Deputy, DeputyGroup, DeputyStatus, SubDistrict, Term
+from liaison.models import User
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def test_demo_district_is_believable(demo):
+    term = Term.objects.get(is_current=True)
+    assert term.term_year(__import__("datetime").date(2026, 11, 28)) == 3
+    assert SubDistrict.objects.count() == 4 and DeputyGroup.objects.count() == 12
+    assert 140 <= Deputy.objects.count() <= 160
+    assert Deputy.objects.exclude(status=DeputyStatus.SERVING).exists()
+    assert Department.objects.count() >= 35
+    assert Constituent.objects.count() >= 1900
+    assert set(Constituent.objects.values_list("category", flat=True)) == set(ConstituentCategory.values)
+    for username in ["staff", "committee", "liaison", "deputy", "deputy2", "admin"]:
+        assert User.objects.get(username=username).check_password("Demo@2026")
+    assert User.objects.get(username="deputy").current_deputy.group.sort_order == 1
+    assert User.objects.get(username="deputy2").current_deputy.group.sort_order == 2
+
+
+def test_demo_accounts_see_their_home(demo, client):
+    for username, expected in [("deputy", "代表，您好"), ("liaison", "我联系的代表组"), ("staff", "全区代表组"),
+                               ("committee", "全区代表组"), ("admin", "全区代表组"), ("deputy2", "代表，您好")]:
+        client.logout()
+        assert client.login(username=username, password="Demo@2026")
+        from django.urls import reverse
+
+        assert expected in client.get(reverse("home")).content.decode()
+
+
+def test_demo_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+
+
+def test_demo_runs_once(demo):
+    call_command("seed_demo", "--if-empty")
+    assert DeputyGroup.objects.count() == 12
