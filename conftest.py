@@ -92,3 +92,32 @@ def client_of(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def assert_flat_queries(django_assert_max_num_queries):
+    """A page's query count must not grow with its rows (SPEC §5).
+
+    `assert_flat_queries(client, url, grow=lambda: make_more_rows(), cap=20)`
+    requests the page, grows the data, requests again, and asserts the two
+    counts are equal and under the cap.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def check(client, url, *, grow, cap: int = 25, params=None):
+        client.get(url, params or {})  # warm caches (content types, sessions)
+        with CaptureQueriesContext(connection) as before:
+            first = client.get(url, params or {})
+        assert first.status_code == 200, first.status_code
+        grow()
+        with django_assert_max_num_queries(cap), CaptureQueriesContext(connection) as after:
+            second = client.get(url, params or {})
+        assert second.status_code == 200
+        assert len(after) == len(before), (
+            f"{url}: {len(before)} queries before, {len(after)} after adding rows:\n"
+            + "\n".join(q["sql"][:200] for q in after.captured_queries)
+        )
+        return second
+
+    return check
