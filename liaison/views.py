@@ -21,7 +21,6 @@ def home(request):
         if deputy is not None:
             context["colleagues"] = (
                 deputy.group.deputies.visible_to(user).filter(term_id=deputy.term_id).exclude(pk=deputy.pk)
-                .only("id", "name", "status")
             )
             context["communities"] = deputy.constituency.communities.visible_to(user)
         template = "liaison/home_deputy.html"
