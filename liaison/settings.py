@@ -194,8 +194,10 @@ def broker_transport_options(folder: Path) -> dict:
     if REDIS_URL:
         return {"visibility_timeout": 3600}
     (folder / "processed").mkdir(parents=True, exist_ok=True)
+    (folder / "control").mkdir(parents=True, exist_ok=True)
     return {"data_folder_in": str(folder), "data_folder_out": str(folder),
-            "processed_folder": str(folder / "processed"), "store_processed": False}
+            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "control_folder": str(folder / "control")}
 
 
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(BROKER_FOLDER)
