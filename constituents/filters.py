@@ -54,7 +54,7 @@ class _ScopedChoicesMixin:
 
 
 class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(label="年度", choices=_year_choices, coerce=int, method="filter_year",
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
                                             empty_label="全部年度")
     ask_type = django_filters.ChoiceFilter(label="“三问”类型", choices=AskType.choices, empty_label="全部类型")
     form = django_filters.ChoiceFilter(label="活动形式", choices=ActivityForm.choices, empty_label="全部形式")
@@ -73,7 +73,7 @@ class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         self._scope_choices(user)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(held_on__year=value) if value else queryset
+        return queryset.filter(held_on__year=int(value)) if value else queryset
 
 
 class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
@@ -88,7 +88,7 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     is_livelihood = django_filters.BooleanFilter(
         label="民生问题", widget=django_filters.widgets.BooleanWidget(),
     )
-    year = django_filters.TypedChoiceFilter(label="年度", choices=_year_choices, coerce=int, method="filter_year",
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
                                             empty_label="全部年度")
     group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
                                              empty_label="全部代表组")
@@ -107,7 +107,7 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         self.filters["is_livelihood"].field.widget.choices = [("", "全部"), ("true", "是"), ("false", "否")]
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(raised_on__year=value) if value else queryset
+        return queryset.filter(raised_on__year=int(value)) if value else queryset
 
     def filter_view(self, queryset, name, value):
         from .models import Forwarding
@@ -133,7 +133,7 @@ class SuggestionFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, empty_label="全部类别")
     group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
                                              empty_label="全部代表组")
-    year = django_filters.TypedChoiceFilter(label="年度", choices=_year_choices, coerce=int, method="filter_year",
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
                                             empty_label="全部年度")
 
     class Meta:
@@ -145,4 +145,4 @@ class SuggestionFilter(_ScopedChoicesMixin, django_filters.FilterSet):
         self._scope_choices(user)
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(created_at__year=value) if value else queryset
+        return queryset.filter(created_at__year=int(value)) if value else queryset

@@ -37,6 +37,7 @@ def activity_list(request):
         .select_related("group", "constituency")
         .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("pk", "name")))
         .annotate(constituent_count=Count("constituents", distinct=True))
+        .order_by("-held_on", "-id")
     )
     activity_filter = ContactActivityFilter(request.GET, queryset=base, user=request.user)
     page = Paginator(activity_filter.qs, 30).get_page(request.GET.get("page"))

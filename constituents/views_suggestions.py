@@ -26,6 +26,7 @@ def suggestion_list(request):
         Suggestion.objects.visible_to(request.user)
         .select_related("lead_deputy", "lead_department", "group")
         .annotate(proposer_count=Count("proposers", distinct=True), problem_count=Count("problems", distinct=True))
+        .order_by("-created_at", "-id")
     )
     suggestion_filter = SuggestionFilter(request.GET, queryset=base, user=request.user)
     page = Paginator(suggestion_filter.qs, 30).get_page(request.GET.get("page"))
