@@ -211,7 +211,8 @@ class ContactActivity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.get_form_display()}（{self.get_ask_type_display()}）"
+        day = self.held_on
+        return f"{day.year}年{day.month}月{day.day}日{self.get_form_display()}（{self.get_ask_type_display()}）"
 
     def get_absolute_url(self) -> str:
         return reverse("constituents:activity_detail", args=[self.pk])
