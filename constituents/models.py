@@ -411,6 +411,12 @@ class Problem(models.Model):
         """Plain words for the public tracking page: no names, no departments' staff, no personal data."""
         return self.PUBLIC_LABELS[self.State(self.state)]
 
+    def is_overdue(self, today: dt.date) -> bool:
+        """A department of this round is past its reply deadline (uses prefetched forwardings when present)."""
+        if self.state not in (self.State.FORWARDED, self.State.HANDLING):
+            return False
+        return any(f.round == self.round and f.is_overdue(today) for f in self.forwardings.all())
+
     @property
     def has_result(self) -> bool:
         return self.state in (self.State.RESOLVED, self.State.UNSOLVABLE, self.State.FED_BACK)

@@ -191,6 +191,8 @@ def problem_detail(request, pk: int):
         "today": today,
         "actions": _available_actions(problem, current) if request.user.can_write else [],
         "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
+        "problem_overdue": problem.state in (State.FORWARDED, State.HANDLING)
+        and any(f.is_overdue(today) for f in current),
     })
 
 
