@@ -84,3 +84,13 @@ def test_activity_minimum_reminds_deputies_and_liaison_once(deputy_a, liaison_a,
     assert "1次" in notices["liaison_a"].body and deputy_a.name in notices["liaison_a"].body
     # September is a new period.
     assert tasks.remind_activity_minimum.delay(on="2026-09-15").get() == 2
+
+
+def test_beat_schedule_names_resolve_to_these_tasks():
+    from liaison.celery import app
+    from liaison.schedules import SCHEDULES
+
+    app.loader.import_default_modules()
+    ours = [entry["task"] for entry in SCHEDULES.values() if entry["task"].startswith("constituents.")]
+    assert ours == ["constituents.tasks.remind_casework_next_steps", "constituents.tasks.remind_activity_minimum"]
+    assert all(name in app.tasks for name in ours)
