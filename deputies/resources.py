@@ -110,7 +110,7 @@ class DeputyResource(RosterResource):
         if not constituency_name:
             fail("选区", "选区不能为空。")
         elif constituency is None:
-            fail("选区", f"本届（{self.term}）没有名为“{constituency_name}”的选区。")
+            fail("选区", f"本届（{self.term}）没有名为“{clean_text(row.get('选区'))}”的选区。")
         parsed["constituency"] = constituency
 
         group_name = compact(row.get("代表组"))
@@ -118,7 +118,7 @@ class DeputyResource(RosterResource):
         if group_name:
             group = self.groups.get(group_name)
             if group is None:
-                fail("代表组", f"没有名为“{group_name}”的代表组。")
+                fail("代表组", f"没有名为“{clean_text(row.get('代表组'))}”的代表组。")
             elif constituency is not None and constituency.group_id != group.pk:
                 fail("代表组", f"选区“{constituency}”属于“{constituency.group}”，不属于“{group}”。")
         parsed["group"] = group

@@ -45,13 +45,20 @@ from .audit import audited
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_NAME = re.compile(rf"[{CJK}·\s]+")
-NAME_DOTS = re.compile(r"[•・‧∙.]")
+NAME_DOTS = re.compile(r"[•・･‧∙.．]")
+
+
+# Full-width letters and digits (as typed with a Chinese input method) become
+# ASCII; full-width punctuation in free text (，、（）) is left as written.
+FULL_WIDTH_ALNUM = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+)
 
 
 def clean_text(value) -> str:
-    """A cell as text: full-width forms folded (NFKC), every kind of space
-    (also the full-width U+3000 and no-break spaces) collapsed, ends trimmed.
-    A whole number read as a float (13812345678.0) loses its ".0"."""
+    """A cell as text: full-width digits and letters folded, every kind of
+    space (also the full-width U+3000 and no-break spaces) collapsed, ends
+    trimmed. A whole number read as a float (13812345678.0) loses its ".0"."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,8 +67,7 @@ def clean_text(value) -> str:
         value = int(value)
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time(0) else value
-    text = unicodedata.normalize("NFKC", str(value))
-    text = ZERO_WIDTH.sub("", text)
+    text = ZERO_WIDTH.sub("", str(value).translate(FULL_WIDTH_ALNUM))
     return " ".join(text.split())
 
 
@@ -77,8 +83,9 @@ def clean_name(value) -> str:
 
 
 def compact(value) -> str:
-    """Text without any spaces, for matching names of places ("第 1 选区")."""
-    return re.sub(r"\s+", "", clean_text(value))
+    """A name to match by: every full-width form folded (NFKC: "社区（一）" is
+    "社区(一)"), no spaces at all ("第 1 选区")."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean_text(value)))
 
 
 def clean_header(value) -> str:
@@ -136,7 +143,7 @@ def parse_birth_month(value) -> dt.date | None:
                 "请把该单元格设为文本后写成 1975.01 或 1975.10，或写成 1975年1月。"
             )
         return _month_start(int(year_text), int(fraction), None, raw)
-    raw = clean_text(value)
+    raw = unicodedata.normalize("NFKC", clean_text(value))
     match = _DATE_TEXT.fullmatch(raw) or _DATE_DIGITS.fullmatch(raw)
     if match is None:
         if re.fullmatch(r"\d{4}(年)?", raw):
