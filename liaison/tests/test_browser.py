@@ -6,16 +6,11 @@ Playwright never downloads a browser here.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect, sync_playwright
-
-# Playwright's sync API runs an event loop in this thread; the test's own
-# database calls (fixtures, live server set-up) are still plain sync code.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,8 +34,13 @@ def phone_page():
 
 
 @pytest.mark.browser
-def test_deputy_on_a_phone_logs_in_and_reaches_the_deputy_list(transactional_db, live_server, phone_page, deputy_a,
-                                                               deputy_b):
+def test_deputy_on_a_phone_logs_in_and_reaches_the_deputy_list(transactional_db, live_server, deputy_a, deputy_b,
+                                                               phone_page):
+    # The rows are made before Playwright starts (`phone_page` comes last), so
+    # no database work runs inside its event loop: there Django would refuse
+    # it as async-unsafe, and a connection opened there is never closed
+    # (PostgreSQL then cannot drop the test database). No need for
+    # DJANGO_ALLOW_ASYNC_UNSAFE.
     page = phone_page
     offline = []
     page.on("request", lambda request: offline.append(request.url)
