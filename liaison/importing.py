@@ -201,9 +201,6 @@ def normalize_roster(dataset, *, required: list[str], aliases: dict[str, str]) -
     for position, cell in enumerate(raw_rows[header_index], start=1):
         name = aliases.get(clean_header(cell), clean_header(cell)) or f"第{position}列"
         headers.append(name if name not in headers else f"{name}（第{position}列）")
-    missing = [column for column in required if column not in headers]
-    if missing:  # pragma: no cover - locate_header already demands them
-        raise RosterFileError(f"文件缺少以下列：{'、'.join(missing)}。")
 
     width = len(headers)
     rows: list[list] = []
@@ -231,7 +228,8 @@ def normalize_roster(dataset, *, required: list[str], aliases: dict[str, str]) -
 class RosterXLSX(XLSX):
     """.xlsx as offices keep it (Excel 2007+, WPS 表格).
 
-    Reads the first (active) sheet without interpreting it: the resource finds
+    Reads the sheet that was open when the file was saved (as Excel shows it
+    on opening) without interpreting it: the resource finds
     the header row. Writes plain-text cells, so a phone number is not shown as
     1.38E+10, a birth month "1975.10" does not become 1975.1, and a cell that
     starts with "=" is never a formula.
@@ -250,8 +248,8 @@ class RosterXLSX(XLSX):
             ) from error
         sheet = book.active
         rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        if not rows:
-            raise RosterFileError("工作表是空的。")
+        if len(rows) < 2:
+            raise RosterFileError("工作表中没有数据行。")
         dataset = tablib.Dataset(headers=rows[0])
         for row in rows[1:]:
             dataset.append(row)

@@ -7,6 +7,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
@@ -287,6 +288,7 @@ def test_admin_import_as_staff_previews_then_saves(client_of, roster_staff, cons
     deputy = Deputy.objects.get(name="李明")
     record = deputy.history.get()
     assert record.history_user == roster_staff and record.history_change_reason == "deputies.deputy.imported"
+    assert {entry.change_message for entry in LogEntry.objects.filter(user=roster_staff)} == {"通过 Excel 导入新增"}
 
 
 def test_admin_import_of_a_bad_file_shows_row_and_column(client_of, roster_staff, constituency_a):
@@ -306,6 +308,17 @@ def test_admin_import_of_something_else_is_refused_in_chinese(client_of, roster_
         reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(b"not a spreadsheet", "a.xls")}
     )
     assert "无法读取这个文件" in response.content.decode()
+
+
+def test_admin_import_of_an_empty_sheet_is_refused_in_chinese(client_of, roster_staff):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    stream = BytesIO()
+    book.save(stream)
+    response = client_of(roster_staff).post(
+        reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(stream.getvalue())}
+    )
+    assert "工作表中没有数据行" in response.content.decode()
 
 
 def test_admin_export_downloads_the_roster(client_of, roster_staff, deputy_a):
