@@ -1,7 +1,11 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.importing import RosterAdminMixin
+
 from .models import Community, Constituency, Department, Deputy, DeputyGroup, SubDistrict, Term
+from .resources import DeputyResource
 
 
 @admin.register(Term)
@@ -49,12 +53,17 @@ class CommunityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(SimpleHistoryAdmin):
+class DeputyAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "gender", "party", "group", "constituency", "status", "left_on", "term"]
     list_filter = ["term", "status", "group", "gender", "party"]
     search_fields = ["name", "work_unit", "phone"]
     autocomplete_fields = ["group", "constituency", "user"]
     list_select_related = ["group", "constituency", "term"]
+    # Excel roster (本届代表名册): see deputies/resources.py.
+    resource_classes = [DeputyResource]
+    export_file_stem = "代表名册"
+    import_noun = "名代表"
+    export_note = "导出本届代表名册（按当前的筛选条件）。导出的文件可以在 Excel 或 WPS 中修改后重新导入。"
 
 
 @admin.register(Department)

@@ -1,0 +1,169 @@
+"""The deputy roster as an Excel file: 姓名, 性别, 民族, 出生年月, 党派,
+工作单位及职务, 联系电话, 选区, 代表组 — the current term's deputies."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export.fields import Field
+
+from liaison.importing import (
+    BirthMonthWidget,
+    RosterFileError,
+    RosterResource,
+    TextWidget,
+    clean_name,
+    clean_text,
+    compact,
+    parse_birth_month,
+)
+from liaison.validators import normalize_phone, validate_mainland_phone
+
+from .models import Constituency, Deputy, DeputyGroup, Term
+
+GENDERS = {"男": Deputy.Gender.MALE, "男性": Deputy.Gender.MALE, "女": Deputy.Gender.FEMALE, "女性": Deputy.Gender.FEMALE}
+
+
+class DeputyResource(RosterResource):
+    """Rows are matched to deputies of the current term by 姓名 + 出生年月:
+    importing the same roster again updates them, never duplicates them."""
+
+    name = Field(attribute="name", column_name="姓名", widget=TextWidget())
+    gender = Field(attribute="gender", column_name="性别", widget=TextWidget())
+    ethnicity = Field(attribute="ethnicity", column_name="民族", widget=TextWidget())
+    birth_month = Field(attribute="birth_month", column_name="出生年月", widget=BirthMonthWidget())
+    party = Field(attribute="party", column_name="党派", widget=TextWidget())
+    work_unit = Field(attribute="work_unit", column_name="工作单位及职务", widget=TextWidget())
+    phone = Field(attribute="phone", column_name="联系电话", widget=TextWidget())
+    constituency = Field(attribute="constituency", column_name="选区", widget=TextWidget())
+    group = Field(attribute="group", column_name="代表组", widget=TextWidget())
+
+    required_columns = ["姓名", "性别", "出生年月", "选区"]
+    optional_columns = ["民族", "党派", "工作单位及职务", "联系电话", "代表组"]
+    aliases = {
+        "代表姓名": "姓名", "出生日期": "出生年月", "出生年月日": "出生年月", "族别": "民族",
+        "政治面貌": "党派", "党派(政治面貌)": "党派", "工作单位": "工作单位及职务", "单位及职务": "工作单位及职务",
+        "工作单位和职务": "工作单位及职务", "单位职务": "工作单位及职务", "电话": "联系电话", "手机": "联系电话",
+        "手机号码": "联系电话", "联系方式": "联系电话", "所在选区": "选区", "选区名称": "选区",
+        "所属代表组": "代表组", "代表小组": "代表组",
+    }
+    field_columns = {
+        "name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_month": "出生年月", "party": "党派",
+        "work_unit": "工作单位及职务", "phone": "联系电话", "constituency": "选区", "group": "代表组",
+    }
+    resolved_fields = ["term", "group", "constituency"]
+    audit_action = "deputies.deputy.imported"
+    duplicate_message = "与第{row}行是同一名代表（姓名和出生年月都相同），请删去重复的一行。"
+
+    class Meta:
+        model = Deputy
+        fields = ("name", "gender", "ethnicity", "birth_month", "party", "work_unit", "phone", "constituency", "group")
+        export_order = fields
+        import_order = fields
+
+    # -- import ------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        self.term = Term.current()
+        if self.term is None:
+            raise RosterFileError("还没有设置本届届次。请先在“届次”中把本届标记为“本届”，再导入代表名册。")
+        self.constituencies = {
+            compact(constituency.name): constituency
+            for constituency in Constituency.objects.filter(term=self.term).select_related("group")
+        }
+        self.groups = {compact(group.name): group for group in DeputyGroup.objects.all()}
+
+    def parse_row(self, row: dict) -> dict:
+        errors: dict[str, list[str]] = {}
+
+        def fail(column: str, message: str) -> None:
+            errors.setdefault(column, []).append(message)
+
+        parsed: dict = {"name": clean_name(row.get("姓名"))}
+        if not parsed["name"]:
+            fail("姓名", "姓名不能为空。")
+
+        gender_text = clean_text(row.get("性别"))
+        parsed["gender"] = GENDERS.get(gender_text)
+        if parsed["gender"] is None:
+            fail("性别", f"“{gender_text}”不是有效的性别，请填写“男”或“女”。" if gender_text else "请填写“男”或“女”。")
+
+        try:
+            parsed["birth_month"] = parse_birth_month(row.get("出生年月"))
+        except ValueError as error:
+            fail("出生年月", str(error))
+
+        ethnicity = clean_text(row.get("民族"))
+        if ethnicity and not ethnicity.endswith("族"):
+            ethnicity += "族"  # "汉" → "汉族"
+        parsed["ethnicity"] = ethnicity
+        parsed["party"] = clean_text(row.get("党派"))
+        parsed["work_unit"] = clean_text(row.get("工作单位及职务"))
+
+        parsed["phone"] = normalize_phone(clean_text(row.get("联系电话")))
+        try:
+            validate_mainland_phone(parsed["phone"])
+        except ValidationError as error:
+            fail("联系电话", error.messages[0])
+
+        constituency_name = compact(row.get("选区"))
+        constituency = self.constituencies.get(constituency_name)
+        if not constituency_name:
+            fail("选区", "选区不能为空。")
+        elif constituency is None:
+            fail("选区", f"本届（{self.term}）没有名为“{clean_text(row.get('选区'))}”的选区。")
+        parsed["constituency"] = constituency
+
+        group_name = compact(row.get("代表组"))
+        group = constituency.group if constituency else None
+        if group_name:
+            group = self.groups.get(group_name)
+            if group is None:
+                fail("代表组", f"没有名为“{clean_text(row.get('代表组'))}”的代表组。")
+            elif constituency is not None and constituency.group_id != group.pk:
+                fail("代表组", f"选区“{constituency}”属于“{constituency.group}”，不属于“{group}”。")
+        parsed["group"] = group
+
+        if errors:
+            raise ValidationError(errors)
+        return parsed
+
+    def natural_key(self, parsed: dict) -> tuple:
+        return (parsed["name"], parsed["birth_month"])
+
+    def find_existing(self, parsed: dict) -> Deputy | None:
+        return (
+            Deputy.objects.select_related("term", "group", "constituency")
+            .filter(term=self.term, name=parsed["name"], birth_month=parsed["birth_month"])
+            .order_by("pk")
+            .first()
+        )
+
+    def apply(self, deputy: Deputy, parsed: dict) -> None:
+        deputy.term = self.term
+        deputy.name = parsed["name"]
+        deputy.gender = parsed["gender"]
+        deputy.birth_month = parsed["birth_month"]
+        deputy.constituency = parsed["constituency"]
+        deputy.group = parsed["group"]
+        # A column the file does not have leaves the field as it was; an empty
+        # 民族 cell keeps what is known (汉族 for a new deputy).
+        if "民族" in self.columns_present and parsed["ethnicity"]:
+            deputy.ethnicity = parsed["ethnicity"]
+        for field, column in (("party", "党派"), ("work_unit", "工作单位及职务"), ("phone", "联系电话")):
+            if column in self.columns_present:
+                setattr(deputy, field, parsed[field])
+
+    # -- export ------------------------------------------------------------------
+
+    def get_queryset(self):
+        return Deputy.objects.all()
+
+    def filter_export(self, queryset, **kwargs):
+        # The roster is the current term's: it re-imports into the current term.
+        return queryset.filter(term__is_current=True).select_related("group", "constituency")
+
+    def export(self, queryset=None, **kwargs):
+        dataset = super().export(queryset, **kwargs)
+        term = Term.current()
+        dataset.title = f"{term}代表名册" if term else "代表名册"
+        return dataset

@@ -1,0 +1,361 @@
+"""The deputy roster in and out of Excel, as office staff use it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import openpyxl
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from deputies.models import Deputy
+from deputies.resources import DeputyResource
+from deputies.tests.factories import ConstituencyFactory, DeputyFactory, DeputyGroupFactory
+from liaison.importing import RosterXLSX, clean_name, parse_birth_month
+from liaison.models import Role
+from liaison.tests.factories import UserFactory
+
+HEADER = ["序号", "姓名", "性别", "民族", "出生年月", "党派", "工作单位及职务", "联系电话", "选区", "代表组"]
+
+
+def xlsx(rows, *, header=HEADER, titles=("第十八届区人大代表名册",)) -> bytes:
+    """An .xlsx as offices keep it: merged title rows, then the header, then data."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for title in titles:
+        sheet.append([title])
+        sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(header))
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    stream = BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def run_import(content: bytes, user, *, dry_run: bool = False):
+    dataset = RosterXLSX().create_dataset(content)
+    return DeputyResource().import_data(dataset, dry_run=dry_run, user=user)
+
+
+def row(name, birth, *, phone="13800000001", constituency="第1选区", group="甲代表组", gender="男", number=1):
+    return [number, name, gender, "汉族", birth, "中共党员", "区第一中学教师", phone, constituency, group]
+
+
+def all_errors(result) -> list[str]:
+    return [message for invalid in result.invalid_rows for messages in invalid.error_dict.values()
+            for message in messages]
+
+
+def snapshot():
+    return sorted(Deputy.objects.values_list("name", "birth_month", "phone", "group_id", "constituency_id"))
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("1975.03", dt.date(1975, 3, 1)), ("1975年3月", dt.date(1975, 3, 1)), ("1975-03", dt.date(1975, 3, 1)),
+    ("1975/3", dt.date(1975, 3, 1)), ("１９７５．０３", dt.date(1975, 3, 1)), ("1975年03月15日", dt.date(1975, 3, 1)),
+    (" 1975.1 ", dt.date(1975, 1, 1)), ("1975.10", dt.date(1975, 10, 1)), ("197503", dt.date(1975, 3, 1)),
+    (1975.03, dt.date(1975, 3, 1)), (1975.3, dt.date(1975, 3, 1)), (1975.12, dt.date(1975, 12, 1)),
+    (dt.datetime(1975, 3, 17), dt.date(1975, 3, 1)), (dt.date(1975, 3, 17), dt.date(1975, 3, 1)),
+    ("1975-03-17 00:00:00", dt.date(1975, 3, 1)), (None, None), ("　", None),
+])
+def test_birth_month_forms(raw, expected):
+    assert parse_birth_month(raw) == expected
+
+
+@pytest.mark.parametrize("raw,fragment", [
+    ("1975", "缺少月份"), ("1975.13", "月份 13 不存在"), ("七五年三月", "不是有效的出生年月"),
+    (1975.1, "无法确定是1月还是10月"), ("1875.03", "年份 1875 不合理"), ("1975-02-30", "不是有效的日期"),
+])
+def test_birth_month_refusals_say_why(raw, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        parse_birth_month(raw)
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("王　伟", "王伟"), (" 张建国 ", "张建国"), ("阿依古丽•买买提", "阿依古丽·买买提"), ("李\u200b娜", "李娜"),
+])
+def test_names_lose_padding(raw, expected):
+    assert clean_name(raw) == expected
+
+
+def test_roster_as_offices_keep_it_imports(staff_user, constituency_a, group_a):
+    content = xlsx(
+        [
+            row("王　伟 ", "1975.03", phone="１３８１２３４５６７８", number=1),
+            row("张丽", "1976年4月", phone=" 139 1234 5678 ", number=2),
+            row("刘洋", "1977-05", constituency="  第1选区　", group="甲代表组 ", number=3),
+            row("陈静", "1978/6", number=4),
+            row("杨帆", dt.datetime(1979, 7, 21), number=5),
+            row("赵磊", 1980.08, phone=13812345679, number=6),
+            [None] * len(HEADER),  # a blank line inside the table
+            row("黄敏", 1981.11, group="", gender="女性", number=7),
+            ["注：本表由各代表组核对后报送。"],
+        ],
+        titles=("第十八届区人大代表名册", "（截至2026年11月）"),
+    )
+    result = run_import(content, staff_user)
+
+    assert not result.has_errors() and not result.has_validation_errors(), all_errors(result)
+    deputies = {d.name: d for d in Deputy.objects.select_related("group", "constituency")}
+    assert set(deputies) == {"王伟", "张丽", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"}
+    assert [deputies[n].birth_month for n in ["王伟", "张丽", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"]] == [
+        dt.date(1975, 3, 1), dt.date(1976, 4, 1), dt.date(1977, 5, 1), dt.date(1978, 6, 1),
+        dt.date(1979, 7, 1), dt.date(1980, 8, 1), dt.date(1981, 11, 1),
+    ]
+    assert deputies["王伟"].phone == "13812345678"
+    assert deputies["张丽"].phone == "13912345678"
+    assert deputies["赵磊"].phone == "13812345679"
+    assert deputies["黄敏"].gender == "女"
+    assert all(d.group == group_a and d.constituency == constituency_a for d in deputies.values())
+    assert all(d.term.is_current and d.is_serving for d in deputies.values())
+
+
+def test_header_may_use_other_common_names(staff_user, constituency_a):
+    header = ["姓  名", "性别", "出生日期", "政治面貌", "手机", "所在选区"]
+    result = run_import(xlsx([["孙悦", "女", "1990.01", "群众", "13700000000", "第1选区"]], header=header), staff_user)
+    assert not result.has_validation_errors(), all_errors(result)
+    deputy = Deputy.objects.get()
+    assert (deputy.party, deputy.phone, deputy.birth_month) == ("群众", "13700000000", dt.date(1990, 1, 1))
+
+
+@pytest.mark.parametrize("bad_row,excel_row,column,fragment", [
+    (row("坏电话", "1980.01", phone="1381234"), 5, "联系电话", "不是有效的大陆电话号码"),
+    (row("坏选区", "1980.01", constituency="第99选区"), 5, "选区", "没有名为“第99选区”的选区"),
+    (row("坏代表组", "1980.01", group="丙代表组"), 5, "代表组", "没有名为“丙代表组”的代表组"),
+    (row("错组", "1980.01", group="乙代表组"), 5, "代表组", "选区“第1选区”属于“甲代表组”，不属于“乙代表组”"),
+    (row("坏日期", "1980.13"), 5, "出生年月", "月份 13 不存在"),
+    (row("", "1980.01"), 5, "姓名", "姓名不能为空"),
+    (row("没性别", "1980.01", gender="未知"), 5, "性别", "请填写“男”或“女”"),
+    (row("李明", "1960.01"), 5, "姓名", "与第3行是同一名代表"),
+])
+def test_a_bad_row_is_named_and_nothing_is_saved(
+    staff_user, constituency_a, constituency_b, group_b, bad_row, excel_row, column, fragment
+):
+    existing = DeputyFactory(constituency=constituency_a, name="周强", birth_month=dt.date(1970, 1, 1),
+                             phone="13900000000")
+    before = snapshot()
+    content = xlsx([
+        row("李明", "1960.01", number=1),  # Excel row 3: new, before the bad row
+        row("周强", "1970.01", phone="13911111111", number=2),  # row 4: an update, before the bad row
+        bad_row,  # row 5
+        row("吴刚", "1962.02", number=4),  # row 6: after it
+    ])
+
+    result = run_import(content, staff_user)
+
+    assert result.has_validation_errors()
+    assert [invalid.number for invalid in result.invalid_rows] == [excel_row]
+    message = f"第{excel_row}行“{column}”列："
+    assert any(m.startswith(message) and fragment in m for m in all_errors(result)), all_errors(result)
+    assert snapshot() == before
+    existing.refresh_from_db()
+    assert existing.phone == "13900000000"
+    assert existing.history.count() == 1
+
+
+def test_a_file_without_the_header_says_what_is_missing(staff_user, constituency_a):
+    result = run_import(xlsx([["李明", "男"]], header=["姓名", "性别"]), staff_user)
+    assert result.has_errors()
+    assert "没有找到表头行" in str(result.base_errors[0].error)
+    assert Deputy.objects.count() == 0
+
+
+def test_reimport_updates_and_never_duplicates(staff_user, constituency_a):
+    rows = [row("李明", "1960.01", number=1), row("吴刚", "1962.02", number=2)]
+    run_import(xlsx(rows), staff_user)
+    first_ids = set(Deputy.objects.values_list("pk", flat=True))
+
+    again = run_import(xlsx(rows), staff_user)
+    assert again.totals["skip"] == 2 and again.totals["new"] == 0
+
+    rows[1][7] = "13711112222"
+    changed = run_import(xlsx(rows), staff_user)
+
+    assert changed.totals == {**changed.totals, "new": 0, "update": 1, "skip": 1}
+    assert set(Deputy.objects.values_list("pk", flat=True)) == first_ids
+    assert Deputy.objects.get(name="吴刚").phone == "13711112222"
+
+
+def test_import_writes_history_with_the_acting_user(staff_user, constituency_a):
+    run_import(xlsx([row("李明", "1960.01")]), staff_user)
+    run_import(xlsx([row("李明", "1960.01", phone="13711112222")]), staff_user)
+
+    records = list(Deputy.objects.get().history.order_by("history_date"))
+    assert [r.history_type for r in records] == ["+", "~"]
+    assert all(r.history_user == staff_user for r in records)
+    assert all(r.history_change_reason == "deputies.deputy.imported" for r in records)
+
+
+def test_dry_run_saves_nothing(staff_user, constituency_a):
+    result = run_import(xlsx([row("李明", "1960.01")]), staff_user, dry_run=True)
+    assert result.totals["new"] == 1
+    assert Deputy.objects.count() == 0
+
+
+def test_export_reimports_unchanged(staff_user, term, constituency_a):
+    DeputyFactory(constituency=constituency_a, name="李明", birth_month=dt.date(1975, 10, 1), phone="010-12345678",
+                  party="民盟盟员", work_unit="=区第一中学", ethnicity="回族")
+    DeputyFactory(constituency=constituency_a, name="吴刚", birth_month=None, phone="")
+    old_term_deputy = DeputyFactory(
+        constituency=ConstituencyFactory(term__number=17, term__is_current=False, term__start_date=dt.date(2019, 1, 1),
+                                         term__end_date=dt.date(2023, 12, 31)),
+        name="往届代表",
+    )
+
+    dataset = DeputyResource(user=staff_user).export(Deputy.objects.all())
+    content = RosterXLSX().export_data(dataset)
+
+    sheet = openpyxl.load_workbook(BytesIO(content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "性别", "民族", "出生年月", "党派", "工作单位及职务", "联系电话", "选区", "代表组")
+    assert ("李明", "男", "回族", "1975.10", "民盟盟员", "=区第一中学", "010-12345678", "第1选区", "甲代表组") in rows
+    work_unit = next(cell for cell in sheet["F"] if cell.value == "=区第一中学")
+    assert work_unit.data_type != "f"  # text, not a formula
+    assert old_term_deputy.name not in {r[0] for r in rows}
+
+    before = snapshot()
+    result = run_import(content, staff_user)
+    assert not result.has_validation_errors(), all_errors(result)
+    assert result.totals["skip"] == 2 and result.totals["update"] == 0 and result.totals["new"] == 0
+    assert snapshot() == before
+
+
+def test_no_current_term_is_explained(staff_user, term, constituency_a):
+    term.is_current = False
+    term.save()
+    result = run_import(xlsx([row("李明", "1960.01")]), staff_user)
+    assert "还没有设置本届届次" in str(result.base_errors[0].error)
+
+
+# -- the admin ------------------------------------------------------------------
+
+
+def office_admin(user, *codenames):
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return user
+
+
+@pytest.fixture
+def roster_staff(staff_user):
+    return office_admin(staff_user, "add_deputy", "change_deputy", "view_deputy")
+
+
+def upload(content: bytes, name="代表名册.xlsx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+ENGLISH = ["This importer will import", "File to import", 'value="Submit"', ">Format", ">Import<", ">Export<",
+           ">Home<", "Line number", "Some rows failed", "Non field specific"]
+
+
+def test_admin_import_pages_speak_chinese(client_of, roster_staff, constituency_a):
+    client = client_of(roster_staff)
+    changelist = client.get(reverse("admin:deputies_deputy_changelist")).content.decode()
+    assert ">导入<" in changelist and ">导出<" in changelist
+
+    page = client.get(reverse("admin:deputies_deputy_import")).content.decode()
+    assert "必须有的列" in page and "姓名、性别、出生年月、选区" in page
+    bad = client.post(reverse("admin:deputies_deputy_import"),
+                      {"format": "0", "import_file": upload(xlsx([row("李明", "1960.13")]))}).content.decode()
+    export = client.get(reverse("admin:deputies_deputy_export")).content.decode()
+    for html in (changelist, page, bad, export):
+        assert not [english for english in ENGLISH if english in html]
+
+
+def test_admin_import_as_staff_previews_then_saves(client_of, roster_staff, constituency_a):
+    client = client_of(roster_staff)
+    content = xlsx([row("李明", "1960.01"), row("吴刚", "1962.02", number=2)])
+
+    preview = client.post(reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(content)})
+    assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "确认导入" in page and "新增" in page
+    assert Deputy.objects.count() == 0
+
+    confirm = preview.context["confirm_form"].initial
+    done = client.post(reverse("admin:deputies_deputy_process_import"), confirm, follow=True)
+
+    assert done.redirect_chain[-1][0] == reverse("admin:deputies_deputy_changelist")
+    assert "导入完成：新增 2 名代表" in done.content.decode()
+    deputy = Deputy.objects.get(name="李明")
+    record = deputy.history.get()
+    assert record.history_user == roster_staff and record.history_change_reason == "deputies.deputy.imported"
+    assert {entry.change_message for entry in LogEntry.objects.filter(user=roster_staff)} == {"通过 Excel 导入新增"}
+
+
+def test_admin_import_of_a_bad_file_shows_row_and_column(client_of, roster_staff, constituency_a):
+    client = client_of(roster_staff)
+    content = xlsx([row("李明", "1960.01"), row("吴刚", "1962.02", phone="12345", number=2)])
+
+    response = client.post(reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(content)})
+
+    page = response.content.decode()
+    assert "第4行“联系电话”列：“12345”不是有效的大陆电话号码" in page
+    assert "整个文件都没有导入" in page and "确认导入" not in page
+    assert Deputy.objects.count() == 0
+
+
+def test_admin_import_of_something_else_is_refused_in_chinese(client_of, roster_staff):
+    response = client_of(roster_staff).post(
+        reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(b"not a spreadsheet", "a.xls")}
+    )
+    assert "无法读取这个文件" in response.content.decode()
+
+
+def test_admin_import_of_an_empty_sheet_is_refused_in_chinese(client_of, roster_staff):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    stream = BytesIO()
+    book.save(stream)
+    response = client_of(roster_staff).post(
+        reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(stream.getvalue())}
+    )
+    assert "工作表中没有数据行" in response.content.decode()
+
+
+def test_admin_export_downloads_the_roster(client_of, roster_staff, deputy_a):
+    client = client_of(roster_staff)
+    page = client.get(reverse("admin:deputies_deputy_export")).content.decode()
+    assert "导出本届代表名册" in page
+
+    response = client.post(reverse("admin:deputies_deputy_export"), {"format": "0"})
+
+    assert response.status_code == 200
+    assert "filename*=utf-8''%E4%BB%A3%E8%A1%A8%E5%90%8D%E5%86%8C" in response["Content-Disposition"]
+    sheet = openpyxl.load_workbook(BytesIO(response.content)).active
+    assert sheet["A2"].value == deputy_a.name
+
+
+def test_committee_and_liaisons_cannot_import(client_of, constituency_a):
+    for role in (Role.COMMITTEE, Role.LIAISON):
+        user = office_admin(UserFactory(role=role), "add_deputy", "change_deputy", "view_deputy")
+        response = client_of(user).get(reverse("admin:deputies_deputy_import"))
+        assert response.status_code == 403
+
+
+def test_group_b_constituency_can_be_imported_alongside(staff_user, constituency_a, constituency_b, group_b):
+    result = run_import(xlsx([row("李明", "1960.01"), row("吴刚", "1962.02", constituency="第2选区", group="乙代表组")]),
+                        staff_user)
+    assert not result.has_validation_errors(), all_errors(result)
+    assert Deputy.objects.get(name="吴刚").group == group_b
+
+
+def test_many_rows_import_with_flat_lookups(staff_user, term, django_assert_max_num_queries):
+    group = DeputyGroupFactory(name="丙代表组")
+    ConstituencyFactory(term=term, group=group, name="第3选区")
+    rows = [row(f"代表{i:03d}", f"19{60 + i % 30}.{i % 12 + 1:02d}", constituency="第3选区", group="丙代表组",
+                number=i) for i in range(60)]
+    dataset = RosterXLSX().create_dataset(xlsx(rows))
+    # Per row: a savepoint and its release, the natural-key look-up, the insert
+    # and the history row; the term, constituencies and groups load once.
+    with django_assert_max_num_queries(60 * 5 + 10):
+        result = DeputyResource().import_data(dataset, user=staff_user)
+    assert result.totals["new"] == 60
