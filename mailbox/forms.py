@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 
+from constituents.models import ProblemCategory
 from deputies.models import Community, Constituency, Deputy, DeputyStatus
 from liaison.models import User
 
@@ -83,6 +84,8 @@ class PublicLetterForm(forms.Form):
     deputy = forms.ModelChoiceField(
         label="写给哪位代表", queryset=Deputy.objects.none(), required=False, empty_label="本选区代表（不指定）"
     )
+    category = forms.ChoiceField(label="反映哪方面的问题", choices=ProblemCategory.choices,
+                                 initial=ProblemCategory.OTHER)
     text = forms.CharField(label="来信内容", widget=forms.Textarea(attrs={"rows": 8}))
     sender_name = forms.CharField(label="您的姓名", max_length=40, required=False, help_text="可不填，匿名来信同样办理。")
     sender_phone = forms.CharField(label="联系电话", max_length=20, required=False,
@@ -123,3 +126,95 @@ class TrackForm(forms.Form):
         "autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "autofocus": True,
     }))
 
+
+
+class LetterRowForm(forms.Form):
+    """One row of the opening form: a letter, typed fast."""
+
+    text = forms.CharField(label="来信内容摘要", required=False, widget=forms.Textarea(
+        attrs={"rows": 2, "class": "form-control form-control-sm", "aria-label": "来信内容摘要"}))
+    category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices, initial=ProblemCategory.OTHER,
+                                 widget=forms.Select(attrs={"class": "form-select form-select-sm",
+                                                            "aria-label": "问题类别"}))
+    sender_name = forms.CharField(label="来信人", max_length=40, required=False, widget=forms.TextInput(
+        attrs={"class": "form-control form-control-sm", "aria-label": "来信人"}))
+    sender_contact = forms.CharField(label="联系方式", max_length=60, required=False, widget=forms.TextInput(
+        attrs={"class": "form-control form-control-sm", "aria-label": "联系方式"}))
+    deputy = forms.ModelChoiceField(label="交哪位代表", queryset=Deputy.objects.none(), required=False,
+                                    empty_label="保管代表", widget=forms.Select(
+                                        attrs={"class": "form-select form-select-sm", "aria-label": "交哪位代表"}))
+
+    def __init__(self, *args, deputies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deputies is not None:
+            self.fields["deputy"].queryset = deputies
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        high = mailbox_setting("LETTER_MAX_CHARS")
+        if len(text) > high:
+            raise forms.ValidationError(f"内容太长（最多 {high} 字），请写摘要。")
+        return text
+
+    @property
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(data.get(name) for name in ("text", "sender_name", "sender_contact"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("text") and (data.get("sender_name") or data.get("sender_contact")):
+            self.add_error("text", "请填写来信内容摘要。")
+        return data
+
+
+class BaseLetterRowFormSet(forms.BaseFormSet):
+    def __init__(self, *args, deputies=None, **kwargs):
+        self.deputies = deputies
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "deputies": self.deputies}
+
+    @property
+    def empty_form(self):
+        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
+                         use_required_attribute=False, renderer=self.renderer, deputies=self.deputies)
+        self.add_fields(form, None)
+        return form
+
+    def letters(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("text")]
+
+
+LetterRowFormSet = forms.formset_factory(LetterRowForm, formset=BaseLetterRowFormSet, extra=1, max_num=200,
+                                         absolute_max=200)
+
+
+class DeliverForm(forms.Form):
+    deputy = forms.ModelChoiceField(label="送交代表", queryset=Deputy.objects.none(), empty_label="（请选择）")
+    delivered_at = forms.DateTimeField(label="送交时间", widget=DateTimeLocalInput(),
+                                       input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"])
+
+    def __init__(self, *args, deputies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = deputies if deputies is not None else Deputy.objects.none()
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(label="代表回复意见", widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text="准备如何处理：转交哪个部门、如何督办，告知代表组。")
+    public_reply = forms.CharField(label="给来信人的答复（可公开）", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}),
+                                   help_text="来信人凭查询码可以看到这段话。请勿写姓名、电话、住址等个人信息。")
+
+
+class SummaryForm(forms.Form):
+    remarks = forms.CharField(label="联络员说明", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 5}),
+                              help_text="本季度信件收取、代表处理和问题解决情况的说明、建议。")
+
+
+class IssueForm(forms.Form):
+    title = forms.CharField(label="议题", max_length=120)
+    note = forms.CharField(label="监督意见", widget=forms.Textarea(attrs={"rows": 3}))

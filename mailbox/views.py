@@ -4,16 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from deputies.models import Constituency, DeputyGroup
+from deputies.models import Constituency, DeputyGroup, DeputyStatus
 from liaison.audit import history_of
 from liaison.permissions import require_write
 
 from . import selectors, services
-from .forms import MailboxForm, OpeningForm, RetireForm
+from .forms import LetterRowFormSet, MailboxForm, OpeningForm, RetireForm
 from .models import Mailbox, Opening
 from .weeks import Week
 
@@ -187,8 +188,23 @@ def mailbox_retire(request, pk: int):
     return redirect(mailbox)
 
 
+def _letter_inputs(formset) -> list[services.LetterInput]:
+    return [
+        services.LetterInput(
+            text=row["text"], category=row["category"], sender_name=row.get("sender_name", ""),
+            sender_contact=row.get("sender_contact", ""), deputy=row.get("deputy"),
+        )
+        for row in formset.letters()
+    ]
+
+
+def _served_deputies(mailbox: Mailbox):
+    return mailbox.deputies.filter(status=DeputyStatus.SERVING)
+
+
 @require_write
 def opening_create(request, pk: int):
+    """One form: the opening and the letters found in the box, saved together or not at all."""
     mailbox = get_object_or_404(
         Mailbox.objects.visible_to(request.user).select_related("constituency__group", "keeper_deputy"), pk=pk
     )
@@ -198,15 +214,50 @@ def opening_create(request, pk: int):
         "opened_at": timezone.localtime().replace(second=0, microsecond=0),
         "opened_by": request.user.display_name,
     })
-    if request.method == "POST" and form.is_valid():
+    formset = LetterRowFormSet(request.POST or None, prefix="letters", deputies=_served_deputies(mailbox))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            opening = services.opening_record(mailbox=mailbox, acting_user=request.user, **form.cleaned_data)
+            opening = services.opening_record(
+                mailbox=mailbox, acting_user=request.user, letters=_letter_inputs(formset), **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"已登记开启（{opening.letter_count} 封来信）。")
+            count = opening.letters.count()
+            messages.success(request, f"已登记开启，来信 {opening.letter_count} 封，已登记 {count} 封。")
             return redirect(opening)
-    return render(request, "mailbox/opening_form.html", {"form": form, "mailbox": mailbox})
+    return render(request, "mailbox/opening_form.html", {"form": form, "formset": formset, "mailbox": mailbox})
+
+
+@require_write
+def opening_add_letters(request, pk: int):
+    """补登: letters of an earlier opening not registered at the time."""
+    opening = get_object_or_404(
+        Opening.objects.visible_to(request.user).select_related("mailbox__constituency__group",
+                                                                "mailbox__keeper_deputy"),
+        pk=pk,
+    )
+    if not may_open(request.user, opening.mailbox):
+        raise PermissionDenied("只有保管代表、本组联络员或联络工委工作人员可以登记来信。")
+    formset = LetterRowFormSet(request.POST or None, prefix="letters", deputies=_served_deputies(opening.mailbox))
+    errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        letters = _letter_inputs(formset)
+        try:
+            with transaction.atomic():
+                for index, letter in enumerate(letters, start=1):
+                    try:
+                        services.letter_register(opening=opening, letter=letter, acting_user=request.user)
+                    except ValidationError as error:
+                        raise ValidationError(f"第 {index} 封来信：{'；'.join(error.messages)}") from error
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, f"已补登 {len(letters)} 封来信。")
+            return redirect(opening)
+    return render(request, "mailbox/opening_add_letters.html", {
+        "opening": opening, "mailbox": opening.mailbox, "formset": formset, "errors": errors,
+    })
 
 
 @login_required
@@ -215,7 +266,9 @@ def opening_detail(request, pk: int):
         Opening.objects.visible_to(request.user).select_related("mailbox__constituency__group", "recorded_by"),
         pk=pk,
     )
+    letters = opening.letters.select_related("problem__deputy")
     return render(request, "mailbox/opening_detail.html", {
-        "opening": opening, "mailbox": opening.mailbox,
+        "opening": opening, "mailbox": opening.mailbox, "letters": letters,
+        "may_add": may_open(request.user, opening.mailbox) and opening.mailbox.is_active,
         "history": history_of(opening) if request.user.is_office_staff else None,
     })

@@ -11,6 +11,9 @@ from mailbox.models import Mailbox, Opening
 from mailbox.tests.factories import MailboxFactory, OpeningFactory
 
 
+NO_LETTERS = {"letters-TOTAL_FORMS": "1", "letters-INITIAL_FORMS": "0", "letters-0-category": "other"}
+
+
 @pytest.fixture
 def box_a(constituency_a, deputy_a, community_a):
     return MailboxFactory(constituency=constituency_a, kept_by=deputy_a, name="幸福里信箱", community=community_a)
@@ -44,7 +47,7 @@ def test_committee_reads_but_cannot_record_an_opening(client_of, committee_user,
 def test_liaison_records_an_opening_with_zero_letters(client_of, liaison_a, box_a):
     client = client_of(liaison_a)
     response = client.post(reverse("mailbox:opening_create", args=[box_a.pk]), {
-        "opened_at": "2026-11-20T09:30", "opened_by": "王联络", "witness": "", "letter_count": 0,
+        "opened_at": "2026-11-20T09:30", "opened_by": "王联络", "witness": "", "letter_count": 0, **NO_LETTERS,
     })
     opening = Opening.objects.get()
     assert response.status_code == 302 and response.url == opening.get_absolute_url()
@@ -54,7 +57,7 @@ def test_liaison_records_an_opening_with_zero_letters(client_of, liaison_a, box_
 def test_future_opening_shows_a_chinese_error_and_keeps_the_input(client_of, liaison_a, box_a):
     future = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client_of(liaison_a).post(reverse("mailbox:opening_create", args=[box_a.pk]), {
-        "opened_at": future, "opened_by": "王联络", "witness": "李见证", "letter_count": 3,
+        "opened_at": future, "opened_by": "王联络", "witness": "李见证", "letter_count": 3, **NO_LETTERS,
     })
     page = response.content.decode()
     assert response.status_code == 200
