@@ -109,10 +109,12 @@ class PublicLetterForm(forms.Form):
         })
         self.fields["text"].widget.attrs["maxlength"] = str(high)
 
-    def clean_website(self) -> str:
-        if self.cleaned_data.get("website"):
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            # Shown on top: the field itself is hidden from people.
             raise forms.ValidationError("提交未通过校验，请刷新页面后重新填写。")
-        return ""
+        return data
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

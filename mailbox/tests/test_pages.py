@@ -10,7 +10,6 @@ from deputies.tests.factories import CommunityFactory, DeputyFactory
 from mailbox.models import Mailbox, Opening
 from mailbox.tests.factories import MailboxFactory, OpeningFactory
 
-
 NO_LETTERS = {"letters-TOTAL_FORMS": "1", "letters-INITIAL_FORMS": "0", "letters-0-category": "other"}
 
 
