@@ -538,6 +538,7 @@ def summary_rows(*, group: DeputyGroup, quarter: Quarter) -> dict:
             "number": number,
             "problem_id": problem.pk,
             "raised_on": problem.raised_on.isoformat(),
+            "raised_on_label": f"{problem.raised_on.year}年{problem.raised_on.month}月{problem.raised_on.day}日",
             "source": problem.get_source_display(),
             "category": problem.get_category_display(),
             "is_livelihood": problem.is_livelihood,
@@ -555,6 +556,8 @@ def summary_rows(*, group: DeputyGroup, quarter: Quarter) -> dict:
     return {
         "group": group.name,
         "quarter": quarter.label,
+        "year": quarter.year,
+        "number": quarter.number,
         "first_day": quarter.first_day.isoformat(),
         "last_day": quarter.last_day.isoformat(),
         "total": len(rows),
