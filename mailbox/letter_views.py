@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -57,14 +56,6 @@ def may_reply(user, letter: Letter) -> bool:
 
 def may_see_sender(user) -> bool:
     return user.is_office_staff or user.is_liaison or user.is_deputy
-
-
-def problem_url(problem: Problem) -> str:
-    """The casework page of the letter's problem, where forwarding, follow-ups and feedback are recorded."""
-    try:
-        return problem.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 @login_required
@@ -132,7 +123,8 @@ def _render_detail(request, letter: Letter, *, show_sender=False, deliver_form=N
         "forwardings": problem.forwardings.select_related("department"),
         "follow_ups": problem.follow_ups.all(),
         "feedbacks": problem.feedbacks.all(),
-        "problem_url": problem_url(problem),
+        # The casework page, where forwarding, follow-ups, the result and feedback are recorded.
+        "problem_url": problem.get_absolute_url(),
         "history": history_of(letter) if request.user.is_office_staff else None,
     })
 

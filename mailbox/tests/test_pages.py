@@ -119,6 +119,11 @@ def test_lists_are_flat(client_of, staff_user, liaison_a, box_a, constituency_a,
     assert_flat_queries(client, reverse("home"), grow=grow)
     client = client_of(liaison_a)
     assert_flat_queries(client, reverse("home"), grow=grow)
+    keeper = box_a.keeper_deputy
+    client = client_of(keeper.user)
+    assert_flat_queries(client, reverse("home"), grow=lambda: [MailboxFactory(constituency=constituency_a, kept_by=keeper)
+                                                               for _ in range(3)])
+    assert_flat_queries(client, reverse("deputies:deputy_detail", args=[keeper.pk]), grow=grow)
 
 
 def test_public_find_needs_no_login_and_shows_no_personal_data(client, box_a, deputy_a, community_a):

@@ -121,3 +121,11 @@ def test_public_pages_are_in_chinese_and_need_no_login(client, write_url):
         response = client.get(url)
         assert response.status_code == 200
         assert "找代表" in response.content.decode()
+
+
+def test_scripted_online_text_is_stored_as_text_and_shown_escaped(client, write_url, client_of, liaison_a):
+    submit(client, write_url, text="<img src=x onerror=alert(1)>我们小区的路灯坏了很久了")
+    letter = Letter.objects.select_related("problem").get()
+    assert letter.problem.text.startswith("<img")
+    page = client_of(liaison_a).get(reverse("mailbox:letter_detail", args=[letter.pk])).content.decode()
+    assert "<img src=x" not in page and "&lt;img src=x" in page
