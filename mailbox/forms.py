@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 from constituents.models import ProblemCategory
 from deputies.models import Community, Constituency, Deputy, DeputyStatus
 from liaison.models import User
+from liaison.validators import normalize_phone, validate_mainland_phone
 
 from .conf import mailbox_setting
 from .models import Mailbox
@@ -115,6 +116,11 @@ class PublicLetterForm(forms.Form):
             # Shown on top: the field itself is hidden from people.
             raise forms.ValidationError("提交未通过校验，请刷新页面后重新填写。")
         return data
+
+    def clean_sender_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data.get("sender_phone"))
+        validate_mainland_phone(phone)
+        return phone
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

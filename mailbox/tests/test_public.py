@@ -129,3 +129,12 @@ def test_scripted_online_text_is_stored_as_text_and_shown_escaped(client, write_
     assert letter.problem.text.startswith("<img")
     page = client_of(liaison_a).get(reverse("mailbox:letter_detail", args=[letter.pk])).content.decode()
     assert "<img src=x" not in page and "&lt;img src=x" in page
+
+
+def test_a_wrong_phone_is_a_clear_error_and_nothing_is_lost(client, write_url):
+    response = submit(client, write_url, sender_phone="12345")
+    page = response.content.decode()
+    assert response.status_code == 200 and "不是有效的大陆电话号码" in page and "路灯已经坏了三个月" in page
+    assert not Letter.objects.exists()
+    assert submit(client, write_url, sender_phone="１３９ １２３４ ５６７８").status_code == 302
+    assert Letter.objects.get().sender_contact == "13912345678"
