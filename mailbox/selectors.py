@@ -1,0 +1,79 @@
+"""Reads that pages and panels share. Each is a constant number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Q, Subquery
+
+from deputies.models import Community, Deputy, DeputyStatus, SubDistrict
+
+from .models import Mailbox, Opening
+from .weeks import Week
+
+
+def mailboxes_with_week(queryset, week: Week):
+    """Boxes with `opened_in_week`, `last_opened_at` and their keeper, ready for a table."""
+    last_opened = Opening.objects.filter(mailbox=OuterRef("pk")).order_by("-opened_at").values("opened_at")[:1]
+    return (
+        queryset.with_week(week)
+        .annotate(last_opened_at=Subquery(last_opened))
+        .select_related("constituency__group", "keeper_deputy", "entrusted_to", "community")
+    )
+
+
+def group_week_rows(groups, week: Week) -> list[dict]:
+    """Per group: active boxes due this week, how many are opened, and which are not (two queries)."""
+    groups = list(groups)
+    boxes = list(
+        mailboxes_with_week(Mailbox.objects.due_in(week).filter(constituency__group__in=groups), week)
+    )
+    rows = {group.pk: {"group": group, "due": 0, "opened": 0, "unopened": []} for group in groups}
+    for box in boxes:
+        row = rows[box.constituency.group_id]
+        row["due"] += 1
+        if box.opened_in_week:
+            row["opened"] += 1
+        else:
+            row["unopened"].append(box)
+    return list(rows.values())
+
+
+def public_offices():
+    return SubDistrict.objects.filter(groups__constituencies__term__is_current=True).distinct()
+
+
+def public_directory(*, office: SubDistrict | None = None, query: str = "") -> list[dict]:
+    """Communities of the current term with their constituency's serving deputies and active boxes.
+
+    Public data only: names of deputies and where the boxes are. Three queries.
+    """
+    communities = Community.objects.filter(constituency__term__is_current=True).select_related(
+        "constituency__group__sub_district"
+    )
+    if office is not None:
+        communities = communities.filter(constituency__group__sub_district=office)
+    if query:
+        communities = communities.filter(Q(name__contains=query) | Q(constituency__name__contains=query))
+    communities = list(communities.order_by("constituency__group__sort_order", "constituency__name", "name")[:200])
+    constituency_ids = {community.constituency_id for community in communities}
+    deputies: dict[int, list[Deputy]] = {}
+    for deputy in Deputy.objects.filter(
+        constituency_id__in=constituency_ids, status=DeputyStatus.SERVING, term__is_current=True
+    ).only("id", "name", "constituency_id"):
+        deputies.setdefault(deputy.constituency_id, []).append(deputy)
+    boxes: dict[int, list[Mailbox]] = {}
+    for box in Mailbox.objects.active().filter(constituency_id__in=constituency_ids).only(
+        "id", "name", "location", "constituency_id", "community_id"
+    ):
+        boxes.setdefault(box.constituency_id, []).append(box)
+    return [
+        {
+            "community": community,
+            "constituency": community.constituency,
+            "deputies": deputies.get(community.constituency_id, []),
+            # The community's own box first, then the constituency's others.
+            "mailboxes": sorted(boxes.get(community.constituency_id, []),
+                                key=lambda box: box.community_id != community.pk),
+        }
+        for community in communities
+    ]
+

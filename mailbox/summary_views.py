@@ -1,0 +1,190 @@
+"""Quarterly summaries (季度汇总) and the standing committee's supervision (重点监督)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from constituents.models import Problem, ProblemCategory
+from deputies.models import Constituency, DeputyGroup
+from liaison.audit import history_of
+from liaison.models import Role
+from liaison.permissions import require_roles, require_write
+
+from . import services
+from .forms import IssueForm, SummaryForm
+from .models import QuarterlySummary, SupervisedIssue
+from .weeks import Quarter
+
+CLOSED_STATES = [Problem.State.RESOLVED, Problem.State.UNSOLVABLE, Problem.State.FED_BACK]
+
+
+def _quarter_from(request, default: Quarter) -> Quarter:
+    try:
+        year, number = request.GET.get("quarter", "").split("-")
+        return Quarter(int(year), int(number))
+    except ValueError:
+        return default
+
+
+def may_compile(user) -> bool:
+    """The group's liaison compiles and submits; the office may do it for them."""
+    return user.can_write and (user.is_office_staff or user.is_liaison)
+
+
+@login_required
+def summary_list(request):
+    """The district roll-up: every group of the quarter and whether it has reported."""
+    if request.user.is_deputy:
+        raise PermissionDenied("季度汇总由代表组联络员整理报送。")
+    quarter = _quarter_from(request, Quarter.of(None).previous())
+    groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district").annotate(
+        problem_count=Count("problems", filter=Q(problems__raised_on__gte=quarter.first_day,
+                                                 problems__raised_on__lte=quarter.last_day)),
+    )
+    summaries = {
+        summary.group_id: summary
+        for summary in QuarterlySummary.objects.visible_to(request.user).filter(
+            year=quarter.year, quarter=quarter.number
+        ).select_related("submitted_by")
+    }
+    rows = [{"group": group, "summary": summaries.get(group.pk)} for group in groups]
+    return render(request, "mailbox/summary_list.html", {
+        "quarter": quarter, "rows": rows, "this_quarter": Quarter.of(None),
+        "submitted": sum(1 for row in rows if row["summary"] and row["summary"].is_submitted),
+    })
+
+
+@require_write
+def summary_detail(request, pk: int):
+    summary = get_object_or_404(
+        QuarterlySummary.objects.visible_to(request.user).select_related("group", "submitted_by"), pk=pk
+    )
+    form = SummaryForm(request.POST or None, initial={"remarks": summary.remarks})
+    if request.method == "POST":
+        if not may_compile(request.user):
+            raise PermissionDenied("只有联络员或联络工委工作人员可以整理季度汇总。")
+        if form.is_valid():
+            try:
+                if request.POST.get("submit"):
+                    services.summary_submit(summary=summary, remarks=form.cleaned_data["remarks"],
+                                            acting_user=request.user)
+                    messages.success(request, "季度汇总已报送，报送内容已固定。")
+                else:
+                    services.summary_save_remarks(summary=summary, remarks=form.cleaned_data["remarks"],
+                                                  acting_user=request.user)
+                    messages.success(request, "说明已保存（尚未报送）。")
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(summary)
+    data = summary.snapshot if summary.is_submitted else services.summary_rows(
+        group=summary.group, quarter=summary.period
+    )
+    return render(request, "mailbox/summary_detail.html", {
+        "summary": summary, "data": data, "form": form,
+        "may_compile": may_compile(request.user) and not summary.is_submitted,
+        "history": history_of(summary) if request.user.is_office_staff else None,
+    })
+
+
+def _board_period(request) -> tuple[Quarter | None, int]:
+    year_text = request.GET.get("year", "")
+    current = Quarter.of(None)
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else current.year
+    quarter_text = request.GET.get("q", "")
+    quarter = Quarter(year, int(quarter_text)) if quarter_text in {"1", "2", "3", "4"} else None
+    return quarter, year
+
+
+def _board_problems(request, quarter: Quarter | None, year: int):
+    problems = Problem.objects.visible_to(request.user).filter(constituency__isnull=False)
+    if quarter is not None:
+        return problems.filter(raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day)
+    return problems.filter(raised_on__year=year)
+
+
+@login_required
+def issue_board(request):
+    """The district's problems by category and place: what many people raise, and what is under supervision."""
+    if not request.user.sees_district:
+        raise PermissionDenied("本页面供常委会和联络工委使用。")
+    quarter, year = _board_period(request)
+    labels = dict(ProblemCategory.choices)
+    cells = list(
+        _board_problems(request, quarter, year)
+        .values("category", "constituency", "constituency__name", "constituency__group__name")
+        .annotate(
+            total=Count("pk"),
+            still_open=Count("pk", filter=~Q(state__in=CLOSED_STATES)),
+            letters=Count("letter"),
+        )
+        .order_by("-total", "category", "constituency__name")[:100]
+    )
+    open_issues = {
+        (issue.category, issue.constituency_id): issue
+        for issue in SupervisedIssue.objects.visible_to(request.user).filter(is_open=True)
+    }
+    for cell in cells:
+        cell["label"] = labels.get(cell["category"], cell["category"])
+        cell["issue"] = open_issues.get((cell["category"], cell["constituency"]))
+    by_category = sorted(
+        _board_problems(request, quarter, year).values("category").annotate(total=Count("pk")),
+        key=lambda row: -row["total"],
+    )
+    for row in by_category:
+        row["label"] = labels.get(row["category"], row["category"])
+    issues = SupervisedIssue.objects.visible_to(request.user).select_related(
+        "constituency__group", "marked_by"
+    ).annotate(problem_count=Count("problems"))
+    return render(request, "mailbox/issue_board.html", {
+        "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,
+        "may_mark": request.user.is_committee or request.user.is_office_staff, "form": IssueForm(),
+        "years": range(Quarter.of(None).year, 2023, -1),
+    })
+
+
+def _board_url(quarter: Quarter | None, year: int) -> str:
+    query = {"year": year, **({"q": quarter.number} if quarter else {})}
+    return f"{reverse('mailbox:issue_board')}?{urlencode(query)}"
+
+
+@require_roles(Role.COMMITTEE)
+@require_POST
+def issue_mark(request):
+    """The committee (or the office for it) picks a category in a place for supervision."""
+    quarter, year = _board_period(request)
+    constituency = get_object_or_404(Constituency.objects.visible_to(request.user), pk=request.POST.get("constituency"))
+    category = request.POST.get("category", "")
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写议题和监督意见。")
+        return redirect(_board_url(quarter, year))
+    problems = _board_problems(request, quarter, year).filter(category=category, constituency=constituency)
+    try:
+        issue = services.issue_mark(category=category, constituency=constituency, problems=list(problems),
+                                    acting_user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已将“{issue.title}”列为重点监督，相关代表组页面会显示。")
+    return redirect(_board_url(quarter, year))
+
+
+@require_roles(Role.COMMITTEE)
+@require_POST
+def issue_close(request, pk: int):
+    issue = get_object_or_404(SupervisedIssue.objects.visible_to(request.user), pk=pk)
+    try:
+        services.issue_close(issue=issue, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"“{issue.title}”已结束重点监督。")
+    return redirect("mailbox:issue_board")
