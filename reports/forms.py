@@ -67,11 +67,15 @@ class ReportPartsForm(forms.Form):
 
 
 class MeetingRecordForm(forms.ModelForm):
+    video_url = forms.URLField(
+        label="视频短片链接", required=False, assume_scheme="https",
+        help_text="有条件的代表组可把履职情况拍成视频短片在会上播放，此处填写链接（可不填）。",
+    )
+
     class Meta:
         model = DutyMeeting
         fields = ["held_on", "place", "attendance", "video_url"]
         widgets = {"held_on": DATE_INPUT}
-        help_texts = {"video_url": "有条件的代表组可把履职情况拍成视频短片在会上播放，此处填写链接（可不填）。"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

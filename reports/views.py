@@ -100,6 +100,7 @@ def plan_list(request):
             entry_count=Count("entries", distinct=True),
             held_count=Count("entries", filter=Q(entries__meeting__status__in=HELD), distinct=True),
         )
+        .order_by("-year", "group__sort_order", "group__name")
     )
     if filters.is_valid():
         if filters.cleaned_data.get("year"):
