@@ -15,6 +15,7 @@ from . import services
 from .models import (
     DutyMeeting,
     DutyReportSettings,
+    PublishedReport,
     RectificationItem,
     RotationPlan,
     WrittenReport,
@@ -205,7 +206,10 @@ def seed(context: dict) -> None:
             for entry in plan.entries.select_related("deputy__constituency", "plan"):
                 meeting = _meeting(rng, entry, year, staff, liaison)
                 if meeting and meeting.status == DutyMeeting.Status.EVALUATED and (year == 2025 or rng.random() < 0.4):
-                    services.report_publish(meeting=meeting, acting_user=staff)
+                    publication = services.report_publish(meeting=meeting, acting_user=staff)
+                    PublishedReport.objects.filter(pk=publication.pk).update(
+                        published_at=_aware(min(meeting.held_on + dt.timedelta(days=21), TODAY - dt.timedelta(days=1)))
+                    )
                     published_meetings += 1
             picked = set(plan.entries.values_list("deputy_id", flat=True))
             others = [d for d in group.deputies.filter(term=plan.term, status="serving").order_by("pk")
@@ -219,4 +223,8 @@ def seed(context: dict) -> None:
                     target = written_states[(position + index) % len(written_states)]
                 report = _written(rng, plan, deputy, target, staff, liaison)
                 if report is not None and report.status == WrittenReport.Status.FILED and rng.random() < 0.25:
-                    services.report_publish(written_report=report, acting_user=staff)
+                    publication = services.report_publish(written_report=report, acting_user=staff)
+                    filed = WrittenReport.objects.values_list("filed_at", flat=True).get(pk=report.pk)
+                    PublishedReport.objects.filter(pk=publication.pk).update(
+                        published_at=min(filed + dt.timedelta(days=14), _aware(TODAY - dt.timedelta(days=1)))
+                    )

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.db.models import Count, Q
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
@@ -20,7 +17,8 @@ class GroupWrittenRow:
     face_to_face: int = 0
     owed: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
-    missing: list[Deputy] = field(default_factory=list)  # no report yet, or not yet submitted
+    # Not yet submitted: (deputy, "未开始" / "草稿" / "退回修改").
+    missing: list[tuple[Deputy, str]] = field(default_factory=list)
 
     @property
     def filed(self) -> int:
@@ -66,21 +64,9 @@ def written_overview(user, year: int) -> list[GroupWrittenRow]:
         status = reports.get(deputy.pk)
         if status is not None:
             row.by_status[status] = row.by_status.get(status, 0) + 1
-        if status in (None, WrittenReport.Status.DRAFT, WrittenReport.Status.RETURNED):
-            row.missing.append(deputy)
+        if status is None:
+            row.missing.append((deputy, "未开始"))
+        elif status in (WrittenReport.Status.DRAFT, WrittenReport.Status.RETURNED):
+            row.missing.append((deputy, WrittenReport.Status(status).label))
     return list(rows.values())
 
-
-def plan_counts(plans) -> dict[int, dict[str, int]]:
-    """Meetings held per plan, in one query."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in (
-        RotationEntry.objects.filter(plan__in=plans)
-        .values("plan_id")
-        .annotate(
-            entries=Count("id"),
-            held=Count("id", filter=Q(meeting__status__in=["held", "evaluated"])),
-        )
-    ):
-        counts[row["plan_id"]] = row
-    return counts

@@ -28,7 +28,7 @@ def status_class(status: str) -> str:
 def reports_dashboard(context):
     user = context["user"]
     year = timezone.localdate().year
-    data = {"user": user, "year": year}
+    data = {"user": user, "year": year, "today": timezone.localdate()}
     deputy = context.get("deputy")
     if user.is_deputy:
         if deputy is None:
