@@ -1,10 +1,22 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
 
-from deputies.models import Community
+from deputies.models import Community, Deputy, DeputyGroup
 
-from .models import Constituent, ConstituentCategory
+from .models import (
+    ActivityForm,
+    ActivityOrganizer,
+    AskType,
+    Constituent,
+    ConstituentCategory,
+    ContactActivity,
+    Problem,
+    ProblemCategory,
+    Suggestion,
+)
 
 
 class ConstituentFilter(django_filters.FilterSet):
@@ -21,3 +33,116 @@ class ConstituentFilter(django_filters.FilterSet):
         self.filters["community"].queryset = Community.objects.visible_to(user).filter(
             constituency__term__is_current=True
         )
+
+
+def _year_choices() -> list[tuple[int, str]]:
+    from deputies.models import Term
+
+    term = Term.current()
+    years = term.years if term else []
+    return [(year, f"{year}年") for year in reversed(years)]
+
+
+class _ScopedChoicesMixin:
+    """Group and deputy choices come from what the user may see."""
+
+    def _scope_choices(self, user) -> None:
+        if "group" in self.filters:
+            self.filters["group"].queryset = DeputyGroup.objects.visible_to(user)
+        if "deputy" in self.filters:
+            self.filters["deputy"].queryset = Deputy.objects.visible_to(user).filter(term__is_current=True)
+
+
+class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
+                                            empty_label="全部年度")
+    ask_type = django_filters.ChoiceFilter(label="“三问”类型", choices=AskType.choices, empty_label="全部类型")
+    form = django_filters.ChoiceFilter(label="活动形式", choices=ActivityForm.choices, empty_label="全部形式")
+    organizer = django_filters.ChoiceFilter(label="组织方式", choices=ActivityOrganizer.choices, empty_label="全部")
+    group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
+                                             empty_label="全部代表组")
+    deputy = django_filters.ModelChoiceFilter(label="代表", field_name="deputies", queryset=Deputy.objects.none(),
+                                              empty_label="全部代表")
+
+    class Meta:
+        model = ContactActivity
+        fields = ["year", "ask_type", "form", "organizer", "group", "deputy"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope_choices(user)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(held_on__year=int(value)) if value else queryset
+
+
+class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
+    VIEWS = [("overdue", "部门逾期未答复"), ("awaiting_feedback", "待反馈选民"), ("open", "未办结"),
+             ("returned", "被退办待重新转交")]
+
+    view = django_filters.ChoiceFilter(label="快速查看", choices=VIEWS, method="filter_view", empty_label="全部诉求")
+    q = django_filters.CharFilter(label="内容包含", field_name="text", lookup_expr="contains")
+    state = django_filters.ChoiceFilter(label="状态", choices=Problem.State.choices, empty_label="全部状态")
+    source = django_filters.ChoiceFilter(label="来源", choices=Problem.Source.choices, empty_label="全部来源")
+    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, empty_label="全部类别")
+    is_livelihood = django_filters.BooleanFilter(
+        label="民生问题", widget=django_filters.widgets.BooleanWidget(),
+    )
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
+                                            empty_label="全部年度")
+    group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
+                                             empty_label="全部代表组")
+    deputy = django_filters.ModelChoiceFilter(label="责任代表", queryset=Deputy.objects.none(), empty_label="全部代表")
+    constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput())
+    community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput())
+
+    class Meta:
+        model = Problem
+        fields = ["view", "q", "state", "source", "category", "is_livelihood", "year", "group", "deputy"]
+
+    def __init__(self, *args, user=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self._scope_choices(user)
+        self.filters["is_livelihood"].field.widget.choices = [("", "全部"), ("true", "是"), ("false", "否")]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(raised_on__year=int(value)) if value else queryset
+
+    def filter_view(self, queryset, name, value):
+        from .models import Forwarding
+
+        if value == "overdue":
+            overdue = Forwarding.objects.overdue(self.today).filter(problem_id=OuterRef("pk"))
+            return queryset.filter(Exists(overdue))
+        if value == "awaiting_feedback":
+            return queryset.awaiting_feedback()
+        if value == "open":
+            return queryset.open()
+        if value == "returned":
+            returned = Forwarding.objects.filter(
+                problem_id=OuterRef("pk"), round=OuterRef("round"), status=Forwarding.Status.RETURNED
+            )
+            return queryset.filter(Exists(returned), state=Problem.State.REGISTERED)
+        return queryset
+
+
+class SuggestionFilter(_ScopedChoicesMixin, django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label="类型", choices=Suggestion.Kind.choices, empty_label="议案和建议")
+    state = django_filters.ChoiceFilter(label="状态", choices=Suggestion.State.choices, empty_label="全部状态")
+    category = django_filters.ChoiceFilter(label="问题类别", choices=ProblemCategory.choices, empty_label="全部类别")
+    group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
+                                             empty_label="全部代表组")
+    year = django_filters.ChoiceFilter(label="年度", choices=_year_choices, method="filter_year",
+                                            empty_label="全部年度")
+
+    class Meta:
+        model = Suggestion
+        fields = ["kind", "state", "category", "group", "year"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._scope_choices(user)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(created_at__year=int(value)) if value else queryset

@@ -1,12 +1,16 @@
-"""Constituents (选民). Contact visits, casework and suggestions join this app in later work."""
+"""Constituents (选民), contact activities (联系选民活动), the casework pipeline
+(群众诉求) and bills/suggestions (议案/建议)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from deputies.models import Community
+from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
 from liaison.models import ScopedQuerySet
 from liaison.validators import validate_mainland_phone
 
@@ -117,3 +121,563 @@ class Constituent(models.Model):
     @property
     def masked_address(self) -> str:
         return (self.address[:6] + "……") if len(self.address) > 6 else ("……" if self.address else "")
+
+
+def mismatch_warning(ask_type: str, categories) -> str:
+    """The 三问 type and the constituents met should agree (问难 → vulnerable groups …).
+
+    Returns a plain-Chinese warning when some constituents belong to another kind
+    of 三问, or "" when they agree. A warning only: a visit is never refused for it.
+    """
+    others = sorted({c for c in categories if CATEGORY_ASK_TYPE.get(c) != ask_type})
+    if not others:
+        return ""
+    labels = "、".join(ConstituentCategory(c).label for c in others)
+    expected = {
+        AskType.DIFFICULTY: "特困户、零就业家庭、低收入家庭、孤寡病残弱等社会弱势群体",
+        AskType.NEEDS: "一般选民",
+        AskType.ADVICE: "各行各业领先人物、社会知名人士、文化程度较高的选民",
+    }[AskType(ask_type)]
+    return (
+        f"“{AskType(ask_type).label}”活动的主要对象是{expected}；"
+        f"本次联系的选民中有{labels}，请确认“三问”类型是否选对。"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Contact activities (联系选民活动)
+# ---------------------------------------------------------------------------
+
+
+class ActivityForm(models.TextChoices):
+    SPECIAL = "special", "专门活动"
+    VISIT = "visit", "走访慰问"
+    CONSULTATION = "consultation", "咨询服务"
+    ON_SITE = "on_site", "现场办公解疑"
+    SURVEY = "survey", "调研座谈"
+    PUBLIC_WELFARE = "public_welfare", "公益活动"
+
+
+class ActivityOrganizer(models.TextChoices):
+    GROUP = "group", "代表组统一组织"
+    PERSONAL = "personal", "代表个人"
+
+
+class ContactActivityQuerySet(ScopedQuerySet):
+    group_path = "group"
+    deputy_path = "deputies"
+
+    def in_year(self, year: int):
+        return self.filter(held_on__year=year)
+
+
+class ContactActivity(models.Model):
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="contact_activities", verbose_name="届次")
+    group = models.ForeignKey(
+        DeputyGroup, on_delete=models.PROTECT, related_name="contact_activities", verbose_name="代表组"
+    )
+    organizer = models.CharField("组织方式", max_length=16, choices=ActivityOrganizer.choices)
+    held_on = models.DateField("活动日期")
+    ask_type = models.CharField("“三问”类型", max_length=16, choices=AskType.choices)
+    form = models.CharField("活动形式", max_length=16, choices=ActivityForm.choices)
+    place = models.CharField("活动地点", max_length=120)
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.PROTECT, related_name="contact_activities", verbose_name="选区"
+    )
+    deputies = models.ManyToManyField(Deputy, related_name="contact_activities", verbose_name="参加代表")
+    constituents = models.ManyToManyField(
+        Constituent, blank=True, related_name="contact_activities", verbose_name="联系的选民"
+    )
+    crowd_count = models.PositiveIntegerField(
+        "其他参加选民人数", default=0, help_text="未逐一登记姓名的选民人数（如座谈会、公益活动现场）"
+    )
+    summary = models.TextField("活动情况")
+    mismatch_note = models.CharField("“三问”对象提示", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ContactActivityQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[deputies, constituents])
+
+    class Meta:
+        verbose_name = "联系选民活动"
+        verbose_name_plural = "联系选民活动"
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["group", "held_on"], name="activity_group_date"),
+            models.Index(fields=["held_on"], name="activity_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.get_form_display()}（{self.get_ask_type_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituents:activity_detail", args=[self.pk])
+
+
+def activity_photo_path(instance: ActivityPhoto, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"activities/{dt.date.today():%Y/%m}/{instance.activity_id}-{dt.datetime.now():%H%M%S%f}.{suffix}"
+
+
+class ActivityPhotoQuerySet(ScopedQuerySet):
+    group_path = "activity__group"
+    deputy_path = "activity__deputies"
+
+
+class ActivityPhoto(models.Model):
+    activity = models.ForeignKey(ContactActivity, on_delete=models.CASCADE, related_name="photos", verbose_name="活动")
+    image = models.ImageField("照片", upload_to=activity_photo_path)
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = ActivityPhotoQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "活动照片"
+        verbose_name_plural = "活动照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"照片{self.pk}"
+
+
+# ---------------------------------------------------------------------------
+# Casework (群众诉求)
+# ---------------------------------------------------------------------------
+
+
+class ProblemCategory(models.TextChoices):
+    URBAN_CONSTRUCTION = "urban_construction", "城市建设"
+    TRANSPORT = "transport", "交通出行"
+    SANITATION = "sanitation", "环境卫生"
+    EDUCATION = "education", "教育"
+    HEALTH = "health", "医疗卫生"
+    SOCIAL_SECURITY = "social_security", "社会保障"
+    EMPLOYMENT = "employment", "就业创业"
+    HOUSING = "housing", "住房物业"
+    ELDERLY_CARE = "elderly_care", "养老服务"
+    PUBLIC_SECURITY = "public_security", "治安"
+    ECONOMY = "economy", "经济发展"
+    OTHER = "other", "其他"
+
+
+class FeedbackMethod(models.TextChoices):
+    PHONE = "phone", "电话告知"
+    IN_PERSON = "in_person", "当面告知"
+    LETTER = "letter", "书面答复"
+    SMS = "sms", "短信"
+    ONLINE = "online", "网上答复"
+    OTHER = "other", "其他方式"
+
+
+class ResultClass(models.TextChoices):
+    """How a department or a suggestion's handler classes its answer (SPEC §6)."""
+
+    A = "A", "A类（已解决或采纳）"
+    B = "B", "B类（正在解决或列入计划）"
+    C = "C", "C类（因条件限制暂不能解决，已作说明）"
+    D = "D", "D类（留作参考）"
+
+
+class ProblemQuerySet(ScopedQuerySet):
+    group_path = "group"
+    deputy_path = "deputy"
+
+    def for_deputy_user(self, user):
+        # No join fan-out: a deputy sees the problems they are responsible for.
+        return self.filter(deputy__user=user)
+
+    def open(self):
+        return self.exclude(state=Problem.State.FED_BACK)
+
+    def awaiting_feedback(self):
+        return self.filter(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
+
+    def with_overdue_forwardings(self, today: dt.date):
+        return self.filter(
+            state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
+            forwardings__status__in=Forwarding.OPEN_STATUSES,
+            forwardings__deadline__lt=today,
+        ).distinct()
+
+    def livelihood_solved(self):
+        return self.filter(is_livelihood=True, outcome=Problem.Outcome.RESOLVED)
+
+
+class Problem(models.Model):
+    class Source(models.TextChoices):
+        VISIT = "visit", "走访收集"
+        LETTER = "letter", "信箱来信"
+        ONLINE = "online", "网上来信"
+
+    class State(models.TextChoices):
+        REGISTERED = "registered", "登记"
+        FORWARDED = "forwarded", "已转交"
+        HANDLING = "handling", "办理中"
+        RESOLVED = "resolved", "已办结"
+        UNSOLVABLE = "unsolvable", "暂不能解决"
+        FED_BACK = "fed_back", "已反馈"
+
+    class Outcome(models.TextChoices):
+        RESOLVED = "resolved", "已解决"
+        UNSOLVABLE = "unsolvable", "暂不能解决"
+
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.REGISTERED)
+    text = models.TextField("反映内容")
+    category = models.CharField("问题类别", max_length=24, choices=ProblemCategory.choices)
+    is_livelihood = models.BooleanField("民生问题", default=False)
+    group = models.ForeignKey(DeputyGroup, on_delete=models.PROTECT, related_name="problems", verbose_name="代表组")
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, null=True, blank=True, related_name="problems", verbose_name="责任代表"
+    )
+    constituency = models.ForeignKey(
+        Constituency, on_delete=models.PROTECT, null=True, blank=True, related_name="problems", verbose_name="选区"
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, null=True, blank=True, related_name="problems", verbose_name="社区/单位"
+    )
+    constituents = models.ManyToManyField(
+        Constituent, blank=True, related_name="problems", verbose_name="反映人"
+    )
+    visit = models.ForeignKey(
+        ContactActivity, on_delete=models.PROTECT, null=True, blank=True, related_name="problems",
+        verbose_name="来源活动",
+    )
+    raised_on = models.DateField("反映日期")
+    round = models.PositiveSmallIntegerField("办理轮次", default=1, help_text="重新办理一次加一")
+    state_since = models.DateField("进入当前状态日期")
+    outcome = models.CharField("办理结果", max_length=16, choices=Outcome.choices, blank=True)
+    result_on = models.DateField("办结日期", null=True, blank=True)
+    result_summary = models.TextField(
+        "办理结果（可公开）", blank=True, help_text="告知反映人的办理结果，不含个人信息，可在公开查询页显示"
+    )
+    unsolvable_reason = models.TextField("暂不能解决的原因", blank=True)
+    fed_back_on = models.DateField("反馈日期", null=True, blank=True)
+    feedback_method = models.CharField("反馈方式", max_length=16, choices=FeedbackMethod.choices, blank=True)
+    reopen_reason = models.TextField("重新办理的原因", blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ProblemQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[constituents])
+
+    class Meta:
+        verbose_name = "群众诉求"
+        verbose_name_plural = "群众诉求"
+        ordering = ["-raised_on", "-id"]
+        indexes = [
+            models.Index(fields=["group", "state"], name="problem_group_state"),
+            models.Index(fields=["deputy", "state"], name="problem_deputy_state"),
+            models.Index(fields=["state", "updated_at"], name="problem_state_updated"),
+            models.Index(fields=["category", "constituency"], name="problem_category_place"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="unsolvable") | ~models.Q(unsolvable_reason=""),
+                name="problem_unsolvable_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="fed_back") | models.Q(fed_back_on__isnull=False),
+                name="problem_fed_back_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"诉求{self.pk}：{self.text[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituents:problem_detail", args=[self.pk])
+
+    PUBLIC_LABELS = {
+        State.REGISTERED: "已登记，正在转交有关部门",
+        State.FORWARDED: "已转交有关部门，等待部门受理",
+        State.HANDLING: "有关部门正在办理",
+        State.RESOLVED: "已办结，正在将结果告知您",
+        State.UNSOLVABLE: "暂不能解决，正在向您说明原因",
+        State.FED_BACK: "已办结并已告知反映人",
+    }
+
+    def public_state_label(self) -> str:
+        """Plain words for the public tracking page: no names, no departments' staff, no personal data."""
+        return self.PUBLIC_LABELS[self.State(self.state)]
+
+    @property
+    def has_result(self) -> bool:
+        return self.state in (self.State.RESOLVED, self.State.UNSOLVABLE, self.State.FED_BACK)
+
+    @property
+    def display_state(self) -> str:
+        """Staff-facing state; a registered problem whose departments returned it waits for re-forwarding."""
+        if self.state == self.State.REGISTERED and self.round > 1:
+            return "待重新办理"
+        return self.get_state_display()
+
+
+class ForwardingQuerySet(ScopedQuerySet):
+    group_path = "problem__group"
+    deputy_path = "problem__deputy"
+
+    def for_deputy_user(self, user):
+        return self.filter(problem__deputy__user=user)
+
+    def overdue(self, today: dt.date):
+        return self.filter(
+            status__in=Forwarding.OPEN_STATUSES, deadline__lt=today,
+            problem__state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
+        )
+
+
+class Forwarding(models.Model):
+    """One department's part of a problem: forwarded, accepted, replied or returned."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待受理"
+        HANDLING = "handling", "办理中"
+        REPLIED = "replied", "已答复"
+        RETURNED = "returned", "已退办"
+
+    OPEN_STATUSES = (Status.PENDING, Status.HANDLING)
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="forwardings", verbose_name="群众诉求")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="forwardings", verbose_name="承办部门"
+    )
+    round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    forwarded_on = models.DateField("转交日期")
+    deadline = models.DateField("答复期限")
+    deadline_is_estimate = models.BooleanField(
+        "期限按周一至周五估算", default=False,
+        help_text="期限跨入尚无节假日安排的年份时，暂按周一至周五计算；工作人员在后台录入该年节假日后以录入为准",
+    )
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_text = models.TextField("部门答复", blank=True)
+    result_class = models.CharField("答复类别", max_length=1, choices=ResultClass.choices, blank=True)
+    returned_on = models.DateField("退办日期", null=True, blank=True)
+    return_reason = models.TextField("退办理由", blank=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="转交人",
+    )
+
+    objects = ForwardingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "转交办理"
+        verbose_name_plural = "转交办理"
+        ordering = ["forwarded_on", "id"]
+        indexes = [models.Index(fields=["status", "deadline"], name="forwarding_status_deadline")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__gte=models.F("forwarded_on")), name="forwarding_deadline_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department}（{self.get_status_display()}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and self.deadline < today
+
+
+
+class FollowUpMethod(models.TextChoices):
+    PHONE = "phone", "电话督办"
+    VISIT = "visit", "上门督办"
+    LETTER = "letter", "发函督办"
+    SITE = "site", "现场察看"
+    MEETING = "meeting", "座谈协调"
+    OTHER = "other", "其他方式"
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    group_path = "problem__group"
+    deputy_path = "problem__deputy"
+
+    def for_deputy_user(self, user):
+        return self.filter(problem__deputy__user=user)
+
+
+class FollowUp(models.Model):
+    """督办记录: the deputy supervises the department; what the department said is the department's."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="follow_ups", verbose_name="群众诉求")
+    forwarding = models.ForeignKey(
+        Forwarding, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups",
+        verbose_name="督办部门",
+    )
+    followed_on = models.DateField("督办日期")
+    method = models.CharField("督办方式", max_length=16, choices=FollowUpMethod.choices)
+    department_said = models.TextField("部门答复情况", help_text="部门怎么说、何时办结")
+    note = models.TextField("备注", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "督办记录"
+        verbose_name_plural = "督办记录"
+        ordering = ["followed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.followed_on:%Y-%m-%d} {self.get_method_display()}"
+
+
+class ProblemFeedbackQuerySet(ScopedQuerySet):
+    group_path = "problem__group"
+    deputy_path = "problem__deputy"
+
+    def for_deputy_user(self, user):
+        return self.filter(problem__deputy__user=user)
+
+    def pending(self):
+        return self.filter(status=ProblemFeedback.Status.PENDING)
+
+
+class ProblemFeedback(models.Model):
+    """Telling one constituent (or, for an anonymous problem, whoever raised it) the result.
+
+    A row is queued for each constituent when a result is reached — by the
+    departments or by a suggestion's reply — so no voter is forgotten.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待反馈"
+        DONE = "done", "已反馈"
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="feedbacks", verbose_name="群众诉求")
+    constituent = models.ForeignKey(
+        Constituent, on_delete=models.PROTECT, null=True, blank=True, related_name="feedbacks", verbose_name="选民",
+        help_text="为空表示匿名来信或未登记姓名的反映人",
+    )
+    suggestion = models.ForeignKey(
+        "Suggestion", on_delete=models.PROTECT, null=True, blank=True, related_name="feedbacks",
+        verbose_name="来自议案/建议的答复",
+    )
+    round = models.PositiveSmallIntegerField("办理轮次", default=1)
+    # "problem:round:constituent:suggestion" — a result is queued for one person once.
+    dedupe_key = models.CharField("去重键", max_length=80, unique=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    method = models.CharField("反馈方式", max_length=16, choices=FeedbackMethod.choices, blank=True)
+    told_on = models.DateField("反馈日期", null=True, blank=True)
+    note = models.TextField("反馈情况", blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    objects = ProblemFeedbackQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "结果反馈"
+        verbose_name_plural = "结果反馈"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="feedback_status_created")]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id}：{self.get_status_display()}"
+
+    @staticmethod
+    def key_for(problem_id: int, round: int, constituent_id: int | None, suggestion_id: int | None) -> str:
+        return f"{problem_id}:{round}:{constituent_id or 0}:{suggestion_id or 0}"
+
+
+# ---------------------------------------------------------------------------
+# Bills and suggestions (议案/建议)
+# ---------------------------------------------------------------------------
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class SuggestionQuerySet(ScopedQuerySet):
+    group_path = "group"
+    deputy_path = "proposers"
+
+
+class Suggestion(models.Model):
+    class Kind(models.TextChoices):
+        BILL = "bill", "议案"
+        SUGGESTION = "suggestion", "建议"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "起草中"
+        SUBMITTED = "submitted", "已提交"
+        ASSIGNED = "assigned", "已交办"
+        REPLIED = "replied", "已答复"
+        CLOSED = "closed", "已办结"
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="suggestions", verbose_name="届次")
+    group = models.ForeignKey(
+        DeputyGroup, on_delete=models.PROTECT, related_name="suggestions", verbose_name="代表组",
+        help_text="领衔代表所在代表组",
+    )
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices, default=Kind.SUGGESTION)
+    title = models.CharField("标题（案由）", max_length=200)
+    content = models.TextField("内容（理由和办法）")
+    research_notes = models.TextField("调研论证情况", blank=True)
+    category = models.CharField("问题类别", max_length=24, choices=ProblemCategory.choices)
+    lead_deputy = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="led_suggestions", verbose_name="领衔代表"
+    )
+    proposers = models.ManyToManyField(Deputy, related_name="suggestions", verbose_name="提出代表（含领衔）")
+    problems = models.ManyToManyField(Problem, blank=True, related_name="suggestions", verbose_name="相关群众诉求")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    submitted_on = models.DateField("提交日期", null=True, blank=True)
+    assigned_on = models.DateField("交办日期", null=True, blank=True)
+    lead_department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="led_suggestions",
+        verbose_name="主办部门",
+    )
+    co_departments = models.ManyToManyField(
+        Department, blank=True, related_name="co_handled_suggestions", verbose_name="协办部门"
+    )
+    reply_due = models.DateField("答复期限", null=True, blank=True)
+    co_view_due = models.DateField("协办意见期限", null=True, blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    result_class = models.CharField("答复类别", max_length=1, choices=ResultClass.choices, blank=True)
+    satisfaction = models.CharField("代表满意度", max_length=16, choices=Satisfaction.choices, blank=True)
+    satisfaction_note = models.TextField("代表意见", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="起草人"
+    )
+    created_at = models.DateTimeField("起草时间", auto_now_add=True)
+
+    objects = SuggestionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[proposers, problems, co_departments])
+
+    class Meta:
+        verbose_name = "议案/建议"
+        verbose_name_plural = "议案/建议"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "reply_due"], name="suggestion_state_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("constituents:suggestion_detail", args=[self.pk])
+
+    def is_reply_overdue(self, today: dt.date) -> bool:
+        return self.state == self.State.ASSIGNED and self.reply_due is not None and self.reply_due < today

@@ -167,3 +167,35 @@ class ReferenceQuerySet(models.QuerySet):
         if user is None or not user.is_authenticated or not user.is_active:
             return self.none()
         return self.all()
+
+
+class WorkdayOverride(models.Model):
+    """A day the office declares a holiday or a make-up working day.
+
+    chinese-calendar knows the State Council's holiday notices only up to the
+    year it was released; for later years (and for any correction) staff enter
+    the days here, and these rows win over the package.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假（不上班）"
+        WORKDAY = "workday", "调休上班"
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    name = models.CharField("节日/说明", max_length=40, blank=True, help_text="如：春节、国庆节调休")
+
+    objects = ReferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.kind == self.Kind.WORKDAY

@@ -1,0 +1,391 @@
+"""Forms: they read and check what a person typed; the services decide and save."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from deputies.models import Community, Constituency, Department, Deputy, DeputyStatus
+
+from .conf import casework_setting
+from .models import (
+    ActivityForm,
+    ActivityOrganizer,
+    AskType,
+    Constituent,
+    ConstituentCategory,
+    FeedbackMethod,
+    FollowUpMethod,
+    Forwarding,
+    Problem,
+    ProblemCategory,
+    ResultClass,
+    Satisfaction,
+    Suggestion,
+)
+from .services import validate_photo
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label: str, **kwargs) -> forms.DateField:
+    return forms.DateField(label=label, widget=DateInput(), error_messages={"invalid": "请输入正确的日期。"}, **kwargs)
+
+
+class ConstituentChoiceField(forms.ModelMultipleChoiceField):
+    """Constituents are shown masked in pickers: family name, community, phone tail, category."""
+
+    def label_from_instance(self, obj: Constituent) -> str:
+        tail = f" · 尾号{obj.phone[-4:]}" if obj.phone else ""
+        return f"{obj.masked_name} · {obj.community.name}{tail} · {obj.get_category_display()}"
+
+
+class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Deputy) -> str:
+        return f"{obj.name}（{obj.constituency.name}）"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        cleaned = [super(MultiplePhotoField, self).clean(upload, initial) for upload in uploads]
+        limit = casework_setting("PHOTOS_PER_ACTIVITY")
+        if len(cleaned) > limit:
+            raise ValidationError(f"每次活动最多上传 {limit} 张照片。")
+        for upload in cleaned:
+            validate_photo(upload)
+        return cleaned
+
+
+class ContactActivityForm(forms.Form):
+    organizer = forms.ChoiceField(label="组织方式", choices=ActivityOrganizer.choices, initial=ActivityOrganizer.PERSONAL)
+    deputies = DeputyChoiceField(
+        label="参加代表", queryset=Deputy.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="代表组统一组织的活动可选多位代表，每位都计入本年活动次数。",
+        error_messages={"required": "请选择参加活动的代表。"},
+    )
+    held_on = date_field("活动日期")
+    ask_type = forms.ChoiceField(label="“三问”类型", choices=AskType.choices)
+    form = forms.ChoiceField(label="活动形式", choices=ActivityForm.choices)
+    place = forms.CharField(label="活动地点", max_length=120)
+    constituency = forms.ModelChoiceField(label="选区", queryset=Constituency.objects.none(), empty_label=None)
+    constituents = ConstituentChoiceField(
+        label="联系的选民（已登记）", queryset=Constituent.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}), help_text="按住 Ctrl（手机上直接点选）可选多位。",
+    )
+    crowd_count = forms.IntegerField(
+        label="其他参加选民人数", min_value=0, initial=0, help_text="未逐一登记姓名的选民人数，如座谈会、公益活动现场。",
+        error_messages={"min_value": "人数不能为负数。"},
+    )
+    summary = forms.CharField(label="活动情况", widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultiplePhotoField(
+        label="活动照片", help_text="可多选；每张不超过 10 MB，须为 JPG、PNG 等图片。保存失败时需重新选择照片。"
+    )
+
+    def __init__(self, *args, user, constituency: Constituency | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        deputies = (
+            Deputy.objects.visible_to(user).filter(term__is_current=True, status=DeputyStatus.SERVING)
+            .select_related("constituency")
+        )
+        if user.is_deputy:
+            deputies = deputies.filter(user=user)
+            self.fields["organizer"].choices = [(ActivityOrganizer.PERSONAL, ActivityOrganizer.PERSONAL.label)]
+        self.fields["deputies"].queryset = deputies
+        constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True).select_related("group")
+        self.fields["constituency"].queryset = constituencies
+        if constituency is not None:
+            self.fields["constituency"].initial = constituency.pk
+            self.fields["constituents"].queryset = (
+                Constituent.objects.visible_to(user).filter(community__constituency=constituency)
+                .select_related("community").order_by("community__name", "name")
+            )
+
+
+class NewConstituentForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40, required=False)
+    community = forms.ModelChoiceField(label="社区/单位", queryset=Community.objects.none(), required=False,
+                                       empty_label="请选择")
+    category = forms.ChoiceField(label="类别", choices=ConstituentCategory.choices,
+                                 initial=ConstituentCategory.ORDINARY)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["community"].queryset = communities
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("community"):
+            self.add_error("community", "请选择新增选民所在的社区/单位。")
+        if data.get("community") and not data.get("name"):
+            self.add_error("name", "请填写新增选民的姓名。")
+        return data
+
+
+class RaisedProblemForm(forms.Form):
+    text = forms.CharField(label="反映的问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    category = forms.ChoiceField(label="问题类别", choices=[("", "请选择")] + ProblemCategory.choices, required=False)
+    is_livelihood = forms.BooleanField(label="民生问题", required=False)
+    raisers = forms.MultipleChoiceField(label="反映人", required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
+
+    def __init__(self, *args, raiser_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["raisers"].choices = list(raiser_choices)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text") and not data.get("category"):
+            self.add_error("category", "请选择问题类别。")
+        return data
+
+
+NewConstituentFormSet = forms.formset_factory(NewConstituentForm, extra=3, max_num=20)
+RaisedProblemFormSet = forms.formset_factory(RaisedProblemForm, extra=3, max_num=20)
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label="照片", error_messages={"invalid_image": "请上传 JPG、PNG 等图片文件。"})
+    caption = forms.CharField(label="说明", max_length=100, required=False)
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        validate_photo(image)
+        return image
+
+
+# --- casework ---------------------------------------------------------------
+
+
+class ProblemRegisterForm(forms.Form):
+    source = forms.ChoiceField(label="来源", choices=Problem.Source.choices, initial=Problem.Source.VISIT)
+    deputy = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), required=False,
+                                    empty_label="（暂不指定）")
+    constituency = forms.ModelChoiceField(label="选区", queryset=Constituency.objects.none())
+    text = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
+    is_livelihood = forms.BooleanField(label="民生问题", required=False)
+    raised_on = date_field("反映日期")
+    constituents = ConstituentChoiceField(
+        label="反映人", queryset=Constituent.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}), help_text="可不选（如匿名反映）。",
+    )
+
+    def __init__(self, *args, user, constituency: Constituency | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        deputies = Deputy.objects.visible_to(user).filter(term__is_current=True, status=DeputyStatus.SERVING)
+        if user.is_deputy:
+            deputies = deputies.filter(user=user)
+            self.fields["deputy"].required = True
+            self.fields["deputy"].empty_label = None
+        self.fields["deputy"].queryset = deputies.select_related("constituency")
+        self.fields["constituency"].queryset = Constituency.objects.visible_to(user).filter(term__is_current=True)
+        if constituency is not None:
+            self.fields["constituency"].initial = constituency.pk
+            self.fields["constituents"].queryset = (
+                Constituent.objects.visible_to(user).filter(community__constituency=constituency)
+                .select_related("community").order_by("community__name", "name")
+            )
+
+    def clean(self):
+        data = super().clean()
+        deputy, constituency = data.get("deputy"), data.get("constituency")
+        if deputy and constituency and deputy.group_id != constituency.group_id:
+            self.add_error("deputy", "责任代表与选区不属于同一个代表组。")
+        return data
+
+
+class ProblemEditForm(forms.Form):
+    text = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
+    is_livelihood = forms.BooleanField(label="民生问题", required=False)
+    deputy = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), required=False,
+                                    empty_label="（暂不指定）")
+
+    def __init__(self, *args, problem: Problem, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = Deputy.objects.visible_to(user).filter(
+            group_id=problem.group_id, term__is_current=True, status=DeputyStatus.SERVING
+        )
+
+
+class ForwardForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        label="承办部门", queryset=Department.objects.filter(is_active=True),
+        widget=forms.SelectMultiple(attrs={"size": 8}), error_messages={"required": "请至少选择一个承办部门。"},
+    )
+    forwarded_on = date_field("转交日期")
+    deadline_days = forms.IntegerField(
+        label="答复期限（工作日）", min_value=1, max_value=120, required=False,
+        help_text="按工作日计算，自动扣除法定节假日、计入调休上班日；留空按默认天数。",
+    )
+    deadline = date_field("或指定答复期限", required=False, help_text="填写后以此日期为准。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_days"].initial = casework_setting("REPLY_WORKING_DAYS")
+
+
+class ForwardingChoiceForm(forms.Form):
+    forwarding = forms.ModelChoiceField(label="承办部门", queryset=Forwarding.objects.none(), empty_label=None)
+
+    def __init__(self, *args, forwardings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if forwardings is not None:
+            self.fields["forwarding"].queryset = forwardings
+            self.fields["forwarding"].label_from_instance = lambda f: f"{f.department.name}（{f.get_status_display()}）"
+
+
+class AcceptForm(ForwardingChoiceForm):
+    accepted_on = date_field("受理日期")
+
+
+class ReplyForm(ForwardingChoiceForm):
+    replied_on = date_field("答复日期")
+    result_class = forms.ChoiceField(label="答复类别", choices=ResultClass.choices)
+    reply_text = forms.CharField(label="部门答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReturnForm(ForwardingChoiceForm):
+    returned_on = date_field("退办日期")
+    reason = forms.CharField(label="退办理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResolveForm(forms.Form):
+    resolved_on = date_field("办结日期")
+    result_summary = forms.CharField(
+        label="办理结果", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="将告知反映人，也会显示在公开查询页：请勿填写姓名、电话、住址等个人信息。",
+    )
+
+
+class UnsolvableForm(forms.Form):
+    decided_on = date_field("日期")
+    reason = forms.CharField(label="暂不能解决的原因", widget=forms.Textarea(attrs={"rows": 3}))
+    result_summary = forms.CharField(
+        label="告知反映人的说明", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="留空则使用上面的原因；请勿填写个人信息。",
+    )
+
+
+class FeedbackForm(forms.Form):
+    when = date_field("反馈日期")
+    how = forms.ChoiceField(label="反馈方式", choices=FeedbackMethod.choices)
+    constituents = ConstituentChoiceField(
+        label="已告知的选民", queryset=Constituent.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="不选表示已告知全部待反馈的反映人。",
+    )
+    note = forms.CharField(label="反馈情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, waiting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if waiting is not None:
+            self.fields["constituents"].queryset = waiting
+        if waiting is None or not waiting.exists():
+            del self.fields["constituents"]
+
+
+class ReopenForm(forms.Form):
+    reopened_on = date_field("日期")
+    reason = forms.CharField(label="选民不满意的理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FollowUpForm(forms.Form):
+    followed_on = date_field("督办日期")
+    method = forms.ChoiceField(label="督办方式", choices=FollowUpMethod.choices)
+    forwarding = forms.ModelChoiceField(label="督办部门", queryset=Forwarding.objects.none(), required=False,
+                                        empty_label="（不针对某一部门）")
+    department_said = forms.CharField(label="部门答复情况", widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text="记录部门怎么说，不代替部门作答。")
+    note = forms.CharField(label="备注", required=False)
+
+    def __init__(self, *args, forwardings=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if forwardings is not None:
+            self.fields["forwarding"].queryset = forwardings
+            self.fields["forwarding"].label_from_instance = lambda f: f.department.name
+
+
+# --- suggestions --------------------------------------------------------------
+
+
+class ProblemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Problem) -> str:
+        place = obj.constituency.name if obj.constituency_id else "—"
+        return f"[{obj.get_category_display()}·{place}] {obj.text[:40]}"
+
+
+class SuggestionForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=Suggestion.Kind.choices, initial=Suggestion.Kind.SUGGESTION)
+    title = forms.CharField(label="标题（案由）", max_length=200)
+    category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
+    lead_deputy = forms.ModelChoiceField(label="领衔代表", queryset=Deputy.objects.none(), empty_label=None)
+    proposers = DeputyChoiceField(
+        label="联名代表", queryset=Deputy.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}), help_text="议案须由多名代表联名（默认至少 10 名，含领衔代表）。",
+    )
+    content = forms.CharField(label="内容（理由和办法）", widget=forms.Textarea(attrs={"rows": 6}))
+    research_notes = forms.CharField(label="调研论证情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    problems = ProblemChoiceField(
+        label="相关群众诉求", queryset=Problem.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    def __init__(self, *args, user, problems, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        serving = Deputy.objects.filter(term__is_current=True, status=DeputyStatus.SERVING).select_related(
+            "constituency"
+        )
+        leads = serving.visible_to(user) if not user.sees_district else serving
+        if user.is_deputy:
+            leads = leads.filter(user=user)
+        self.fields["lead_deputy"].queryset = leads
+        # Joint proposers may come from any group of the district.
+        self.fields["proposers"].queryset = serving
+        self.fields["problems"].queryset = problems
+        if editing:
+            for name in ("kind", "lead_deputy", "category"):
+                del self.fields[name]
+
+
+class SubmitForm(forms.Form):
+    submitted_on = date_field("提交日期")
+
+
+class AssignForm(forms.Form):
+    assigned_on = date_field("交办日期")
+    lead_department = forms.ModelChoiceField(label="主办部门", queryset=Department.objects.filter(is_active=True))
+    co_departments = forms.ModelMultipleChoiceField(
+        label="协办部门", queryset=Department.objects.filter(is_active=True), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
+class SuggestionReplyForm(forms.Form):
+    replied_on = date_field("答复日期")
+    result_class = forms.ChoiceField(label="答复类别", choices=ResultClass.choices)
+    reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}),
+                                 help_text="答复将送达每一条相关群众诉求，并为每位反映人生成待反馈事项。")
+
+
+class SatisfactionForm(forms.Form):
+    satisfaction = forms.ChoiceField(label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="代表意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)

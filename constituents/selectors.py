@@ -1,0 +1,113 @@
+"""Reads that pages, panels and jobs share. Counts are correlated subqueries, so a
+list of deputies or groups costs one query however many rows it has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from deputies.models import Deputy, DeputyGroup, DeputyStatus
+
+from .conf import casework_setting
+from .models import ContactActivity, Problem
+
+
+def _count(queryset: QuerySet, outer: str) -> Coalesce:
+    counted = (
+        queryset.filter(**{outer: OuterRef("pk")})
+        .order_by()
+        .values(outer)
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def with_year_counts(deputies: QuerySet[Deputy], year: int) -> QuerySet[Deputy]:
+    """Each deputy with `activity_count` (activities taken part in that year) and
+    `livelihood_solved` (livelihood problems they are responsible for, solved that year)."""
+    return deputies.annotate(
+        activity_count=_count(ContactActivity.objects.filter(held_on__year=year), "deputies"),
+        livelihood_solved=_count(
+            Problem.objects.livelihood_solved().filter(result_on__year=year), "deputy"
+        ),
+    )
+
+
+def deputies_behind(deputies: QuerySet[Deputy], year: int) -> QuerySet[Deputy]:
+    """Serving deputies with fewer contact activities than the yearly minimum (two)."""
+    minimum = casework_setting("ACTIVITIES_PER_YEAR")
+    return with_year_counts(deputies.filter(status=DeputyStatus.SERVING), year).filter(activity_count__lt=minimum)
+
+
+def group_year_summary(groups: QuerySet[DeputyGroup], year: int) -> QuerySet[DeputyGroup]:
+    """Per group: activities that year, serving deputies, and how many are behind the two-a-year rule."""
+    minimum = casework_setting("ACTIVITIES_PER_YEAR")
+    serving = Deputy.objects.filter(status=DeputyStatus.SERVING, term__is_current=True)
+    behind = with_year_counts(serving, year).filter(activity_count__lt=minimum)
+    return groups.annotate(
+        activity_count=_count(ContactActivity.objects.filter(held_on__year=year), "group"),
+        serving_deputies=_count(serving, "group"),
+        behind_count=_count(behind, "group"),
+        open_problems=_count(Problem.objects.open(), "group"),
+    )
+
+
+def deputy_casework_summary(problems: QuerySet[Problem], today: dt.date) -> dict:
+    """The numbers of a problems panel, in one aggregate query."""
+    State = Problem.State
+    return problems.aggregate(
+        total=Count("pk", distinct=True),
+        open=Count("pk", filter=~Q(state=State.FED_BACK), distinct=True),
+        awaiting_feedback=Count("pk", filter=Q(state__in=[State.RESOLVED, State.UNSOLVABLE]), distinct=True),
+        overdue=Count(
+            "pk",
+            filter=Q(
+                state__in=[State.FORWARDED, State.HANDLING],
+                forwardings__status__in=["pending", "handling"],
+                forwardings__deadline__lt=today,
+            ),
+            distinct=True,
+        ),
+        livelihood_solved=Count(
+            "pk",
+            filter=Q(is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_on__year=today.year),
+            distinct=True,
+        ),
+    )
+
+
+def common_problems(problems: QuerySet[Problem], *, by: str = "constituency") -> QuerySet:
+    """What many people raise: problems counted by category and place, largest first.
+
+    `by` is "constituency" or "community"; rows carry the problem count and the
+    number of distinct constituents who raised them.
+    """
+    place = {"constituency": "constituency__name", "community": "community__name"}[by]
+    place_id = {"constituency": "constituency_id", "community": "community_id"}[by]
+    return (
+        problems.exclude(**{f"{place_id}__isnull": True})
+        .values("category", place_id, place)
+        .annotate(
+            problem_count=Count("pk", distinct=True),
+            people=Count("constituents", distinct=True),
+            livelihood=Count("pk", filter=Q(is_livelihood=True), distinct=True),
+            open_count=Count("pk", filter=~Q(state=Problem.State.FED_BACK), distinct=True),
+        )
+        .order_by("-problem_count", "-people", "category", place)
+    )
+
+
+def common_categories(problems: QuerySet[Problem]) -> QuerySet:
+    """Across places: each category with how many problems, places and people."""
+    return (
+        problems.values("category")
+        .annotate(
+            problem_count=Count("pk", distinct=True),
+            places=Count("constituency", distinct=True),
+            people=Count("constituents", distinct=True),
+        )
+        .order_by("-problem_count", "category")
+    )

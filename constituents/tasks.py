@@ -1,0 +1,23 @@
+"""Beat jobs of this app (names fixed in liaison/schedules.py). Each is
+idempotent: reminders carry a dedupe key that the database keeps unique."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def remind_casework_next_steps(on: str | None = None) -> int:
+    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    return services.casework_send_reminders(on=day)
+
+
+@shared_task(acks_late=True)
+def remind_activity_minimum(on: str | None = None) -> int:
+    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    return services.activity_minimum_send_reminders(on=day)

@@ -1,0 +1,222 @@
+"""Contact activities (联系选民活动): list, log, detail, photos, the two-a-year statistics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from deputies.models import Community, Constituency, Deputy, DeputyGroup, Term
+from liaison.permissions import require_write
+
+from . import selectors, services
+from .conf import casework_setting
+from .filters import ContactActivityFilter
+from .forms import ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
+from .models import ActivityOrganizer, ActivityPhoto, ContactActivity, Problem
+
+
+def attach_errors(error: ValidationError, form) -> None:
+    """Put a service's ValidationError on the form: field errors where the field exists, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def activity_list(request):
+    base = (
+        ContactActivity.objects.visible_to(request.user)
+        .select_related("group", "constituency")
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("pk", "name")))
+        .annotate(constituent_count=Count("constituents", distinct=True))
+        .order_by("-held_on", "-id")
+    )
+    activity_filter = ContactActivityFilter(request.GET, queryset=base, user=request.user)
+    page = Paginator(activity_filter.qs, 30).get_page(request.GET.get("page"))
+    return render(request, "constituents/activity_list.html", {"filter": activity_filter, "page": page})
+
+
+def _chosen_constituency(request, user) -> Constituency | None:
+    constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True)
+    wanted = request.POST.get("constituency") or request.GET.get("constituency")
+    if wanted and str(wanted).isdigit():
+        found = constituencies.filter(pk=wanted).first()
+        if found is not None:
+            return found
+    deputy = user.current_deputy if user.is_deputy else None
+    if deputy is not None:
+        return deputy.constituency
+    return constituencies.first()
+
+
+def _raiser_choices(constituent_options, new_rows: int) -> list[tuple[str, str]]:
+    choices = [(f"c{c.pk}", f"{c.masked_name} · {c.community.name}") for c in constituent_options]
+    choices += [(f"n{i}", f"新增选民第{i + 1}行") for i in range(new_rows)]
+    return choices
+
+
+@require_write
+def activity_create(request):
+    user = request.user
+    if not user.can_write:
+        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    constituency = _chosen_constituency(request, user)
+    communities = (
+        Community.objects.visible_to(user).filter(constituency=constituency)
+        if constituency else Community.objects.none()
+    )
+    data = request.POST if request.method == "POST" else None
+    form = ContactActivityForm(data, request.FILES or None, user=user, constituency=constituency,
+                               initial={"held_on": timezone.localdate()})
+    if user.is_deputy and user.current_deputy is not None:
+        form.fields["deputies"].initial = [user.current_deputy.pk]
+    people = NewConstituentFormSet(data, prefix="new", form_kwargs={"communities": communities})
+    options = list(form.fields["constituents"].queryset)
+    problem_forms = RaisedProblemFormSet(
+        data, prefix="problem", form_kwargs={"raiser_choices": _raiser_choices(options, people.total_form_count())}
+    )
+    if request.method == "POST" and request.POST.get("action") != "switch":
+        valid = all([form.is_valid(), people.is_valid(), problem_forms.is_valid()])
+        if valid:
+            try:
+                activity = _save_activity(form, people, problem_forms, user)
+            except ValidationError as error:
+                attach_errors(error, form)
+            else:
+                messages.success(request, "联系选民活动已保存。")
+                if activity.mismatch_note:
+                    messages.warning(request, activity.mismatch_note)
+                return redirect(activity)
+        messages.error(request, "活动未保存，请按提示修改后重新提交（照片需重新选择）。")
+    return render(request, "constituents/activity_form.html", {
+        "form": form, "people": people, "problem_forms": problem_forms, "constituency": constituency,
+        "constituencies": form.fields["constituency"].queryset,
+    })
+
+
+def _save_activity(form, people, problem_forms, user) -> ContactActivity:
+    data = form.cleaned_data
+    picked = list(data["constituents"])
+    picked_ids = {c.pk for c in picked}
+    options = {c.pk: c for c in form.fields["constituents"].queryset}
+    new_people = [
+        services.NewConstituent(name=row["name"].strip(), community=row["community"], category=row["category"],
+                                phone=row.get("phone", ""))
+        for row in (f.cleaned_data for f in people.forms)
+        if row.get("name")
+    ]
+    new_row_index = {}
+    for index, f in enumerate(people.forms):
+        if f.cleaned_data.get("name"):
+            new_row_index[index] = len(new_row_index)
+    raised = []
+    for f in problem_forms.forms:
+        row = f.cleaned_data
+        if not row.get("text"):
+            continue
+        indexes = []
+        for choice in row.get("raisers", []):
+            if choice.startswith("c"):
+                pk = int(choice[1:])
+                if pk not in picked_ids:  # naming a raiser means they were met
+                    picked.append(options[pk])
+                    picked_ids.add(pk)
+                indexes.append(("c", pk))
+            elif int(choice[1:]) in new_row_index:
+                indexes.append(("n", new_row_index[int(choice[1:])]))
+        raised.append((row, indexes))
+    position = {c.pk: i for i, c in enumerate(picked)}
+    problems = [
+        services.RaisedProblem(
+            text=row["text"], category=row["category"], is_livelihood=row.get("is_livelihood", False),
+            constituent_indexes=tuple(position[key] if kind == "c" else len(picked) + key for kind, key in indexes),
+        )
+        for row, indexes in raised
+    ]
+    organizer = data["organizer"] if not user.is_deputy else ActivityOrganizer.PERSONAL
+    return services.activity_log(
+        organizer=organizer, deputies=list(data["deputies"]), held_on=data["held_on"], ask_type=data["ask_type"],
+        form=data["form"], place=data["place"], constituency=data["constituency"], summary=data["summary"],
+        constituents=picked, new_constituents=new_people, crowd_count=data["crowd_count"],
+        photos=[(upload, "") for upload in data["photos"]], problems=problems, acting_user=user,
+    )
+
+
+@login_required
+def activity_detail(request, pk: int):
+    activity = get_object_or_404(
+        ContactActivity.objects.visible_to(request.user).select_related("group", "constituency", "recorded_by"), pk=pk
+    )
+    return render(request, "constituents/activity_detail.html", {
+        "activity": activity,
+        "deputies": activity.deputies.select_related("constituency"),
+        "constituents": activity.constituents.select_related("community"),
+        "photos": activity.photos.all(),
+        "problems": activity.problems.select_related("deputy"),
+        "photo_form": PhotoForm(),
+        "can_add_photo": request.user.can_write,
+    })
+
+
+@require_write
+def activity_photo_add(request, pk: int):
+    activity = get_object_or_404(ContactActivity.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST":
+        return redirect(activity)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.activity_photo_add(activity=activity, image=form.cleaned_data["image"],
+                                        caption=form.cleaned_data["caption"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
+        else:
+            messages.success(request, "照片已上传。")
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect(activity)
+
+
+@login_required
+def activity_photo(request, pk: int):
+    """Photos are served through the page's scoping, never from a public folder."""
+    photo = get_object_or_404(ActivityPhoto.objects.visible_to(request.user), pk=pk)
+    try:
+        return FileResponse(photo.image.open("rb"))
+    except FileNotFoundError as error:
+        raise Http404("照片文件不存在。") from error
+
+
+@login_required
+def activity_stats(request):
+    """Per group and per deputy: activities this year against the two-a-year rule; livelihood problems solved."""
+    user = request.user
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    deputies = selectors.with_year_counts(
+        Deputy.objects.visible_to(user).filter(term__is_current=True).select_related("group", "constituency"), year
+    ).order_by("group__sort_order", "activity_count", "name")
+    group_id = request.GET.get("group")
+    if group_id and group_id.isdigit():
+        deputies = deputies.filter(group_id=group_id)
+    groups = selectors.group_year_summary(DeputyGroup.objects.visible_to(user), year)
+    page = Paginator(deputies, 60).get_page(request.GET.get("page"))
+    term = Term.current()
+    term_years = list(reversed(term.years)) if term else [today.year]
+    return render(request, "constituents/activity_stats.html", {
+        "year": year, "years": term_years, "groups": groups, "page": page, "group_id": group_id,
+        "minimum": casework_setting("ACTIVITIES_PER_YEAR"),
+        "goal_min": casework_setting("LIVELIHOOD_GOAL_MIN"), "goal_max": casework_setting("LIVELIHOOD_GOAL_MAX"),
+        "problem_source_visit": Problem.Source.VISIT,
+    })

@@ -1,0 +1,358 @@
+"""Casework pages (群众诉求): lists with overdue views, the detail with its timeline, one page per step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from deputies.models import Constituency
+from liaison.permissions import require_write
+
+from . import selectors, services
+from .filters import ProblemFilter
+from .forms import (
+    AcceptForm,
+    FeedbackForm,
+    FollowUpForm,
+    ForwardForm,
+    ProblemEditForm,
+    ProblemRegisterForm,
+    ReopenForm,
+    ReplyForm,
+    ResolveForm,
+    ReturnForm,
+    UnsolvableForm,
+)
+from .models import Constituent, Forwarding, Problem, ProblemCategory, ProblemFeedback
+from .views_activities import attach_errors
+
+State = Problem.State
+
+# What each audited action means, for people (the dotted names stay in the database).
+ACTION_LABELS = {
+    "constituents.problem.registered": "登记诉求",
+    "constituents.problem.updated": "修改登记内容",
+    "constituents.problem.forwarded": "转交有关部门",
+    "constituents.problem.handling": "部门受理，开始办理",
+    "constituents.problem.returned": "部门退办，待重新转交",
+    "constituents.problem.resolved": "办结",
+    "constituents.problem.unsolvable": "登记为暂不能解决",
+    "constituents.problem.fed_back": "已向反映人反馈",
+    "constituents.problem.reopened": "选民不满意，重新办理",
+    "constituents.problem.suggestion_replied": "议案/建议答复送达",
+}
+
+
+@login_required
+def problem_list(request):
+    today = timezone.localdate()
+    overdue = Forwarding.objects.overdue(today).filter(problem_id=OuterRef("pk"))
+    base = (
+        Problem.objects.visible_to(request.user)
+        .select_related("group", "deputy", "constituency")
+        .prefetch_related(Prefetch(
+            "forwardings",
+            queryset=Forwarding.objects.select_related("department").order_by("round", "forwarded_on", "pk"),
+        ))
+        .annotate(is_overdue=Exists(overdue))
+    )
+    problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
+    page = Paginator(problem_filter.qs, 30).get_page(request.GET.get("page"))
+    for problem in page:
+        problem.current_forwardings = [f for f in problem.forwardings.all() if f.round == problem.round]
+    return render(request, "constituents/problem_list.html", {
+        "filter": problem_filter, "page": page, "today": today, "view": request.GET.get("view", ""),
+    })
+
+
+@require_write
+def problem_create(request):
+    user = request.user
+    if not user.can_write:
+        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True)
+    wanted = request.POST.get("constituency") or request.GET.get("constituency")
+    constituency = constituencies.filter(pk=wanted).first() if wanted and str(wanted).isdigit() else None
+    if constituency is None:
+        deputy = user.current_deputy if user.is_deputy else None
+        constituency = deputy.constituency if deputy else constituencies.first()
+    data = request.POST if request.method == "POST" and request.POST.get("action") != "switch" else None
+    form = ProblemRegisterForm(data, user=user, constituency=constituency,
+                               initial={"raised_on": timezone.localdate(), "constituency": constituency})
+    if data is not None and form.is_valid():
+        cleaned = form.cleaned_data
+        try:
+            problem = services.problem_register(
+                source=cleaned["source"], text=cleaned["text"], category=cleaned["category"],
+                group=cleaned["constituency"].group, deputy=cleaned["deputy"], constituency=cleaned["constituency"],
+                constituents=cleaned["constituents"], is_livelihood=cleaned["is_livelihood"],
+                raised_on=cleaned["raised_on"], acting_user=user,
+            )
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, "群众诉求已登记，请尽快转交有关部门。")
+            return redirect(problem)
+    return render(request, "constituents/problem_form.html", {"form": form, "constituency": constituency,
+                                                              "constituencies": constituencies})
+
+
+@dataclass
+class TimelineEntry:
+    day: dt.date
+    title: str
+    detail: str = ""
+    tone: str = "secondary"
+
+
+def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> list[TimelineEntry]:
+    entries = [TimelineEntry(problem.raised_on, f"群众反映（{problem.get_source_display()}）", problem.text[:80], "primary")]
+    for f in forwardings:
+        deadline = f"答复期限{f.deadline:%Y年%-m月%-d日}" + ("（按周一至周五估算）" if f.deadline_is_estimate else "")
+        entries.append(TimelineEntry(f.forwarded_on, f"转交{f.department.name}", deadline, "info"))
+        if f.accepted_on:
+            entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}受理，开始办理", "", "info"))
+        if f.returned_on:
+            entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办", f.return_reason, "warning"))
+        if f.replied_on:
+            entries.append(TimelineEntry(
+                f.replied_on, f"{f.department.name}答复（{f.get_result_class_display()}）", f.reply_text, "success"
+            ))
+    for follow_up in follow_ups:
+        whom = f"（{follow_up.forwarding.department.name}）" if follow_up.forwarding_id else ""
+        entries.append(TimelineEntry(
+            follow_up.followed_on, f"督办：{follow_up.get_method_display()}{whom}",
+            f"部门答复情况：{follow_up.department_said}", "dark",
+        ))
+    for row in history:
+        reason = row.history_change_reason or ""
+        if reason in ("constituents.problem.resolved", "constituents.problem.unsolvable",
+                      "constituents.problem.reopened", "constituents.problem.suggestion_replied"):
+            detail = row.reopen_reason if reason.endswith("reopened") else row.result_summary
+            day = row.result_on if reason != "constituents.problem.reopened" and row.result_on else row.state_since
+            entries.append(TimelineEntry(day, ACTION_LABELS[reason], detail, "success"))
+    for feedback in feedbacks:
+        if feedback.status == ProblemFeedback.Status.DONE:
+            who = feedback.constituent.masked_name if feedback.constituent_id else "反映人"
+            entries.append(TimelineEntry(
+                feedback.told_on, f"已告知{who}（{feedback.get_method_display()}）", feedback.note, "success"
+            ))
+    entries.sort(key=lambda entry: entry.day)
+    return entries
+
+
+@login_required
+def problem_detail(request, pk: int):
+    problem = get_object_or_404(
+        Problem.objects.visible_to(request.user).select_related(
+            "group", "deputy", "constituency", "community", "visit", "registered_by"
+        ),
+        pk=pk,
+    )
+    forwardings = list(problem.forwardings.select_related("department", "forwarded_by").order_by("forwarded_on", "pk"))
+    follow_ups = list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
+    feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion"))
+    history = list(problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    today = timezone.localdate()
+    for row in history:
+        row.action_label = ACTION_LABELS.get(row.history_change_reason or "", "修改")
+    current = [f for f in forwardings if f.round == problem.round]
+    return render(request, "constituents/problem_detail.html", {
+        "problem": problem,
+        "forwardings": forwardings,
+        "current_forwardings": current,
+        "follow_ups": follow_ups,
+        "feedbacks": feedbacks,
+        "pending_feedbacks": [f for f in feedbacks if f.status == ProblemFeedback.Status.PENDING],
+        "constituents": problem.constituents.select_related("community"),
+        "suggestions": problem.suggestions.all(),
+        "timeline": _timeline(problem, forwardings, follow_ups, feedbacks, reversed(history)),
+        "history_rows": history,
+        "today": today,
+        "actions": _available_actions(problem, current) if request.user.can_write else [],
+        "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
+    })
+
+
+def _available_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[str, str]]:
+    """The steps the state machine allows now, as (action, button label)."""
+    actions = []
+    state = problem.state
+    if state in (State.REGISTERED, State.FORWARDED, State.HANDLING):
+        actions.append(("forward", "转交部门" if state == State.REGISTERED else "增加承办部门"))
+    if state in (State.FORWARDED, State.HANDLING):
+        if any(f.status == Forwarding.Status.PENDING for f in current):
+            actions.append(("accept", "登记部门受理"))
+        if any(f.is_open for f in current):
+            actions.append(("return", "登记退办"))
+    if state == State.HANDLING:
+        if any(f.status == Forwarding.Status.HANDLING for f in current):
+            actions.append(("reply", "登记部门答复"))
+        if current and not any(f.is_open for f in current) and any(
+            f.status == Forwarding.Status.REPLIED for f in current
+        ):
+            actions += [("resolve", "办结"), ("unsolvable", "暂不能解决")]
+    if state in (State.RESOLVED, State.UNSOLVABLE):
+        actions.append(("feedback", "登记反馈"))
+    if state == State.FED_BACK:
+        actions.append(("reopen", "重新办理"))
+    if state in (State.FORWARDED, State.HANDLING, State.RESOLVED, State.UNSOLVABLE):
+        actions.append(("followup", "记录督办"))
+    if not problem.has_result:
+        actions.append(("edit", "修改登记内容"))
+    return actions
+
+
+STEP_TITLES = {
+    "forward": "转交有关部门", "accept": "登记部门受理", "reply": "登记部门答复", "return": "登记退办",
+    "resolve": "办结", "unsolvable": "暂不能解决", "feedback": "登记反馈", "reopen": "重新办理",
+    "followup": "记录督办", "edit": "修改登记内容",
+}
+
+
+def _step_form(step: str, problem: Problem, user, data):
+    today = {"forwarded_on": timezone.localdate()}
+    current = problem.forwardings.filter(round=problem.round).select_related("department")
+    day = timezone.localdate()
+    if step == "forward":
+        return ForwardForm(data, initial=today)
+    if step == "accept":
+        return AcceptForm(data, forwardings=current.filter(status=Forwarding.Status.PENDING),
+                          initial={"accepted_on": day})
+    if step == "reply":
+        return ReplyForm(data, forwardings=current.filter(status=Forwarding.Status.HANDLING),
+                         initial={"replied_on": day})
+    if step == "return":
+        return ReturnForm(data, forwardings=current.filter(status__in=Forwarding.OPEN_STATUSES),
+                          initial={"returned_on": day})
+    if step == "resolve":
+        return ResolveForm(data, initial={"resolved_on": day})
+    if step == "unsolvable":
+        return UnsolvableForm(data, initial={"decided_on": day})
+    if step == "feedback":
+        waiting = Constituent.objects.filter(
+            feedbacks__problem=problem, feedbacks__status=ProblemFeedback.Status.PENDING
+        ).select_related("community").distinct()
+        return FeedbackForm(data, waiting=waiting, initial={"when": day})
+    if step == "reopen":
+        return ReopenForm(data, initial={"reopened_on": day})
+    if step == "followup":
+        return FollowUpForm(data, forwardings=current.exclude(status=Forwarding.Status.RETURNED),
+                            initial={"followed_on": day})
+    if step == "edit":
+        return ProblemEditForm(data, problem=problem, user=user, initial={
+            "text": problem.text, "category": problem.category, "is_livelihood": problem.is_livelihood,
+            "deputy": problem.deputy_id,
+        })
+    raise PermissionDenied("没有这个办理步骤。")
+
+
+def _run_step(step: str, problem: Problem, data: dict, user) -> str:
+    common = {"problem": problem, "acting_user": user}
+    if step == "forward":
+        services.problem_forward(departments=data["departments"], forwarded_on=data["forwarded_on"],
+                                 deadline_days=data.get("deadline_days"), deadline=data.get("deadline"), **common)
+        return "已转交有关部门。"
+    if step == "accept":
+        services.problem_start_handling(forwarding=data["forwarding"], accepted_on=data["accepted_on"], **common)
+        return "已登记部门受理，诉求进入办理中。"
+    if step == "reply":
+        services.problem_record_reply(forwarding=data["forwarding"], reply_text=data["reply_text"],
+                                      result_class=data["result_class"], replied_on=data["replied_on"], **common)
+        return "已登记部门答复。"
+    if step == "return":
+        services.problem_return(forwarding=data["forwarding"], reason=data["reason"],
+                                returned_on=data["returned_on"], **common)
+        return "已登记退办；请转交正确的部门。"
+    if step == "resolve":
+        services.problem_resolve(result_summary=data["result_summary"], resolved_on=data["resolved_on"], **common)
+        return "诉求已办结，请尽快告知反映人。"
+    if step == "unsolvable":
+        services.problem_mark_unsolvable(reason=data["reason"], result_summary=data.get("result_summary", ""),
+                                         decided_on=data["decided_on"], **common)
+        return "已登记为暂不能解决，请向反映人说明原因。"
+    if step == "feedback":
+        chosen = data.get("constituents")
+        services.problem_feedback(how=data["how"], when=data["when"], note=data.get("note", ""),
+                                  constituents=list(chosen) if chosen else None, **common)
+        return "已登记反馈。"
+    if step == "reopen":
+        services.problem_reopen(reason=data["reason"], reopened_on=data["reopened_on"], **common)
+        return "已重新办理，请再次转交有关部门。"
+    if step == "followup":
+        services.followup_add(followed_on=data["followed_on"], method=data["method"],
+                              department_said=data["department_said"], forwarding=data.get("forwarding"),
+                              note=data.get("note", ""), **common)
+        return "督办记录已保存。"
+    if step == "edit":
+        services.problem_update(text=data["text"], category=data["category"], is_livelihood=data["is_livelihood"],
+                                deputy=data["deputy"], **common)
+        return "登记内容已修改。"
+    raise PermissionDenied("没有这个办理步骤。")
+
+
+@require_write
+def problem_step(request, pk: int, step: str):
+    """One page per step of the pipeline; the services decide whether the step is allowed now."""
+    if not request.user.can_write:
+        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    problem = get_object_or_404(
+        Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency"), pk=pk
+    )
+    if step not in STEP_TITLES:
+        raise PermissionDenied("没有这个办理步骤。")
+    form = _step_form(step, problem, request.user, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _run_step(step, problem, form.cleaned_data, request.user)
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, message)
+            return redirect(problem)
+    return render(request, "constituents/problem_step.html", {
+        "problem": problem, "form": form, "step": step, "title": STEP_TITLES[step],
+    })
+
+
+@login_required
+def common_problems(request):
+    """What many people raise, by category and place: the starting point of a bill or suggestion."""
+    by = request.GET.get("by") if request.GET.get("by") in ("constituency", "community") else "constituency"
+    problems = Problem.objects.visible_to(request.user)
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        problems = problems.filter(raised_on__year=int(year))
+    category = request.GET.get("category")
+    if category in ProblemCategory.values:
+        problems = problems.filter(category=category)
+    labels = dict(ProblemCategory.choices)
+    rows = list(selectors.common_problems(problems, by=by)[:100])
+    place_key = "constituency_id" if by == "constituency" else "community_id"
+    place_name = "constituency__name" if by == "constituency" else "community__name"
+    for row in rows:
+        row["category_label"] = labels.get(row["category"], row["category"])
+        row["place"] = row[place_name]
+        params = f"category={row['category']}&{by}={row[place_key]}"
+        row["list_url"] = f"{reverse('constituents:problem_list')}?{params}"
+        row["draft_url"] = f"{reverse('constituents:suggestion_create')}?{params}"
+    categories = list(selectors.common_categories(problems))
+    for row in categories:
+        row["category_label"] = labels.get(row["category"], row["category"])
+        row["draft_url"] = f"{reverse('constituents:suggestion_create')}?category={row['category']}"
+    from deputies.models import Term
+
+    term = Term.current()
+    return render(request, "constituents/common_problems.html", {
+        "rows": rows, "categories": categories, "by": by, "year": year or "", "category": category or "",
+        "years": list(reversed(term.years)) if term else [], "category_choices": ProblemCategory.choices,
+    })

@@ -1,0 +1,205 @@
+"""Bills and suggestions (议案/建议): list, draft from problems, submit, hand over, reply (fan-out), satisfaction."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from liaison.permissions import require_write
+
+from . import services
+from .conf import casework_setting
+from .filters import SuggestionFilter
+from .forms import AssignForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
+from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
+from .views_activities import attach_errors
+
+
+@login_required
+def suggestion_list(request):
+    base = (
+        Suggestion.objects.visible_to(request.user)
+        .select_related("lead_deputy", "lead_department", "group")
+        .annotate(proposer_count=Count("proposers", distinct=True), problem_count=Count("problems", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+    suggestion_filter = SuggestionFilter(request.GET, queryset=base, user=request.user)
+    page = Paginator(suggestion_filter.qs, 30).get_page(request.GET.get("page"))
+    return render(request, "constituents/suggestion_list.html", {
+        "filter": suggestion_filter, "page": page, "today": timezone.localdate(),
+    })
+
+
+def _problem_choices(user):
+    return Problem.objects.visible_to(user).select_related("constituency").order_by("category", "-raised_on")
+
+
+@require_write
+def suggestion_create(request):
+    user = request.user
+    if not user.can_write:
+        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    problems = _problem_choices(user)
+    initial: dict = {}
+    category = request.GET.get("category")
+    if category in ProblemCategory.values:
+        initial["category"] = category
+        preselect = problems.filter(category=category)
+        if (request.GET.get("constituency") or "").isdigit():
+            preselect = preselect.filter(constituency_id=request.GET["constituency"])
+        if (request.GET.get("community") or "").isdigit():
+            preselect = preselect.filter(community_id=request.GET["community"])
+        initial["problems"] = list(preselect.values_list("pk", flat=True)[:200])
+    if user.is_deputy and user.current_deputy is not None:
+        initial["lead_deputy"] = user.current_deputy.pk
+    form = SuggestionForm(request.POST or None, user=user, problems=problems, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            suggestion = services.suggestion_draft(
+                kind=data["kind"], title=data["title"], content=data["content"], category=data["category"],
+                lead_deputy=data["lead_deputy"], proposers=list(data["proposers"]), problems=data["problems"],
+                research_notes=data["research_notes"], acting_user=user,
+            )
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, f"{suggestion.get_kind_display()}草稿已保存。")
+            return redirect(suggestion)
+    return render(request, "constituents/suggestion_form.html", {
+        "form": form, "title": "起草议案/建议", "bill_minimum": casework_setting("BILL_MIN_PROPOSERS"),
+    })
+
+
+@require_write
+def suggestion_edit(request, pk: int):
+    suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
+    if not request.user.can_write:
+        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    form = SuggestionForm(
+        request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
+        initial={
+            "title": suggestion.title, "content": suggestion.content, "research_notes": suggestion.research_notes,
+            "proposers": list(suggestion.proposers.values_list("pk", flat=True)),
+            "problems": list(suggestion.problems.values_list("pk", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.suggestion_update(
+                suggestion=suggestion, title=data["title"], content=data["content"],
+                research_notes=data["research_notes"], proposers=list(data["proposers"]), problems=data["problems"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, "已保存。")
+            return redirect(suggestion)
+    return render(request, "constituents/suggestion_form.html", {
+        "form": form, "title": f"修改{suggestion.get_kind_display()}", "suggestion": suggestion,
+        "bill_minimum": casework_setting("BILL_MIN_PROPOSERS"),
+    })
+
+
+@login_required
+def suggestion_detail(request, pk: int):
+    suggestion = get_object_or_404(
+        Suggestion.objects.visible_to(request.user).select_related("lead_deputy", "lead_department", "group",
+                                                                   "created_by"),
+        pk=pk,
+    )
+    problems = suggestion.problems.select_related("constituency", "deputy")
+    feedbacks = ProblemFeedback.objects.filter(suggestion=suggestion)
+    feedback_counts = {
+        "total": feedbacks.count(),
+        "pending": feedbacks.filter(status=ProblemFeedback.Status.PENDING).count(),
+    }
+    history = list(suggestion.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
+    return render(request, "constituents/suggestion_detail.html", {
+        "suggestion": suggestion,
+        "proposers": suggestion.proposers.select_related("group"),
+        "co_departments": suggestion.co_departments.all(),
+        "problems": problems,
+        "feedback_counts": feedback_counts,
+        "actions": _suggestion_actions(suggestion, request.user),
+        "history_rows": history,
+        "today": timezone.localdate(),
+        "bill_minimum": casework_setting("BILL_MIN_PROPOSERS"),
+    })
+
+
+def _handles_assignments(user) -> bool:
+    """Handing over to departments and entering their replies is the office's and liaisons' work."""
+    return user.can_write and (user.is_office_staff or user.is_liaison)
+
+
+def _suggestion_actions(suggestion: Suggestion, user) -> list[tuple[str, str]]:
+    if not user.can_write:
+        return []
+    state = suggestion.state
+    actions = []
+    if state == Suggestion.State.DRAFT:
+        actions += [("edit", "修改"), ("submit", "提交")]
+    if state == Suggestion.State.SUBMITTED and _handles_assignments(user):
+        actions.append(("assign", "交办部门"))
+    if state == Suggestion.State.ASSIGNED and _handles_assignments(user):
+        actions.append(("reply", "登记答复"))
+    if state == Suggestion.State.REPLIED:
+        actions.append(("satisfaction", "登记代表满意度"))
+    return actions
+
+
+SUGGESTION_STEPS = {
+    "submit": ("提交", SubmitForm, "submitted_on"),
+    "assign": ("交办部门", AssignForm, "assigned_on"),
+    "reply": ("登记答复", SuggestionReplyForm, "replied_on"),
+    "satisfaction": ("登记代表满意度", SatisfactionForm, None),
+}
+
+
+@require_write
+def suggestion_step(request, pk: int, step: str):
+    suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related("lead_deputy"), pk=pk)
+    if step not in SUGGESTION_STEPS or not request.user.can_write:
+        raise PermissionDenied("您无权进行此操作。")
+    if step in ("assign", "reply") and not _handles_assignments(request.user):
+        raise PermissionDenied("交办和登记答复由联络工委或代表组联络员办理。")
+    title, form_class, date_field = SUGGESTION_STEPS[step]
+    initial = {date_field: timezone.localdate()} if date_field else {}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        common = {"suggestion": suggestion, "acting_user": request.user}
+        try:
+            if step == "submit":
+                services.suggestion_submit(submitted_on=data["submitted_on"], **common)
+                message = "已提交。"
+            elif step == "assign":
+                services.suggestion_assign(lead_department=data["lead_department"],
+                                           co_departments=data["co_departments"], assigned_on=data["assigned_on"],
+                                           **common)
+                message = "已交办，答复期限为交办后三个月。"
+            elif step == "reply":
+                queued = services.suggestion_record_reply(reply_text=data["reply_text"],
+                                                          result_class=data["result_class"],
+                                                          replied_on=data["replied_on"], **common)
+                message = f"答复已登记，并送达每一条相关群众诉求；生成待反馈事项 {queued} 条。"
+            else:
+                services.suggestion_record_satisfaction(satisfaction=data["satisfaction"], note=data["note"],
+                                                        **common)
+                message = "代表满意度已登记。"
+        except ValidationError as error:
+            attach_errors(error, form)
+        else:
+            messages.success(request, message)
+            return redirect(suggestion)
+    return render(request, "constituents/suggestion_step.html", {
+        "suggestion": suggestion, "form": form, "title": title,
+    })
