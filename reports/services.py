@@ -299,7 +299,8 @@ def meeting_open(*, entry: RotationEntry, acting_user) -> DutyMeeting:
         raise ValidationError(f"{entry.deputy.name}已离任，不能登记当面述职。")
     meeting = DutyMeeting(
         entry=entry, place=entry.place,
-        part_constituency=constituency_part(entry.deputy, dt.date(plan.year, 1, 1), dt.date(plan.year, 12, 31)),
+        # A face-to-face report covers the time since the deputy was elected (source, part 二).
+        part_constituency=constituency_part(entry.deputy, plan.term.start_date, dt.date(plan.year, 12, 31)),
     )
     audited(meeting, action="reports.meeting.opened", user=acting_user)
     meeting.save()
