@@ -17,6 +17,7 @@ from .models import (
     DutyReportSettings,
     PublishedReport,
     RectificationItem,
+    RectificationProgress,
     RotationPlan,
     WrittenReport,
 )
@@ -115,10 +116,15 @@ def _meeting(rng, entry, year: int, staff, liaison) -> DutyMeeting | None:
     DutyMeeting.objects.filter(pk=meeting.pk).update(evaluated_at=_aware(held_on, 16))
     for issue in rng.sample(ISSUES, rng.randint(1, 2)):
         item = services.rectification_add(
-            meeting=meeting, owner=entry.deputy, issue=issue, due_on=held_on + dt.timedelta(days=rng.choice([60, 90, 120])),
+            meeting=meeting, owner=entry.deputy, issue=issue,
+            due_on=held_on + dt.timedelta(days=rng.choice([60, 90, 120] if year < TODAY.year else [90, 180, 300])),
             acting_user=liaison,
         )
-        services.rectification_progress_add(item=item, note="已制定整改计划，正在落实。", acting_user=liaison)
+        progress = services.rectification_progress_add(item=item, note="已制定整改计划，正在落实。", acting_user=liaison)
+        RectificationItem.objects.filter(pk=item.pk).update(created_at=_aware(held_on + dt.timedelta(days=2)))
+        RectificationProgress.objects.filter(pk=progress.pk).update(
+            noted_at=_aware(min(held_on + dt.timedelta(days=30), TODAY - dt.timedelta(days=1)))
+        )
         # Demo accounts keep their items open, so the deputy's and the group's pages show them.
         if year == 2025 or (rng.random() < 0.3 and entry.deputy.user_id is None):
             services.rectification_close(item=item, closing_note="已按选民意见完成整改，并在代表组活动中通报。",

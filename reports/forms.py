@@ -66,21 +66,14 @@ class ReportPartsForm(forms.Form):
             )
 
 
-class MeetingRecordForm(forms.ModelForm):
+class MeetingRecordForm(forms.Form):
+    held_on = forms.DateField(label="述职日期", widget=DATE_INPUT)
+    place = forms.CharField(label="述职地点", max_length=120)
+    attendance = forms.IntegerField(label="到会选民人数", min_value=1)
     video_url = forms.URLField(
         label="视频短片链接", required=False, assume_scheme="https",
         help_text="有条件的代表组可把履职情况拍成视频短片在会上播放，此处填写链接（可不填）。",
     )
-
-    class Meta:
-        model = DutyMeeting
-        fields = ["held_on", "place", "attendance", "video_url"]
-        widgets = {"held_on": DATE_INPUT}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("held_on", "place", "attendance"):
-            self.fields[name].required = True
 
 
 class QuestionForm(forms.Form):

@@ -309,7 +309,7 @@ def meeting_report_edit(request, pk: int):
 def meeting_record_edit(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     _require(can_manage(request.user))
-    form = MeetingRecordForm(request.POST or None, instance=None, initial={
+    form = MeetingRecordForm(request.POST or None, initial={
         "held_on": meeting.held_on, "place": meeting.place, "attendance": meeting.attendance,
         "video_url": meeting.video_url,
     })
