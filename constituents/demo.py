@@ -41,3 +41,6 @@ def seed(context: dict) -> None:
             category=rng.choices(categories, weights)[0],
         ))
     Constituent.objects.bulk_create(constituents, batch_size=500)
+    from .demo_casework import seed as seed_casework
+
+    seed_casework(context)

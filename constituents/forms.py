@@ -84,7 +84,10 @@ class ContactActivityForm(forms.Form):
     ask_type = forms.ChoiceField(label="“三问”类型", choices=AskType.choices)
     form = forms.ChoiceField(label="活动形式", choices=ActivityForm.choices)
     place = forms.CharField(label="活动地点", max_length=120)
-    constituency = forms.ModelChoiceField(label="选区", queryset=Constituency.objects.none(), empty_label=None)
+    constituency = forms.ModelChoiceField(
+        label="选区", queryset=Constituency.objects.none(), widget=forms.HiddenInput(),
+        error_messages={"required": "请先选择活动所在选区。", "invalid_choice": "请先选择活动所在选区。"},
+    )
     constituents = ConstituentChoiceField(
         label="联系的选民（已登记）", queryset=Constituent.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}), help_text="按住 Ctrl（手机上直接点选）可选多位。",
@@ -109,6 +112,8 @@ class ContactActivityForm(forms.Form):
             deputies = deputies.filter(user=user)
             self.fields["organizer"].choices = [(ActivityOrganizer.PERSONAL, ActivityOrganizer.PERSONAL.label)]
         self.fields["deputies"].queryset = deputies
+        if user.is_deputy:
+            self.fields["deputies"].widget = forms.MultipleHiddenInput()
         constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True).select_related("group")
         self.fields["constituency"].queryset = constituencies
         if constituency is not None:

@@ -211,7 +211,8 @@ class ContactActivity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.get_form_display()}（{self.get_ask_type_display()}）"
+        day = self.held_on
+        return f"{day.year}年{day.month}月{day.day}日{self.get_form_display()}（{self.get_ask_type_display()}）"
 
     def get_absolute_url(self) -> str:
         return reverse("constituents:activity_detail", args=[self.pk])
@@ -409,6 +410,12 @@ class Problem(models.Model):
     def public_state_label(self) -> str:
         """Plain words for the public tracking page: no names, no departments' staff, no personal data."""
         return self.PUBLIC_LABELS[self.State(self.state)]
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """A department of this round is past its reply deadline (uses prefetched forwardings when present)."""
+        if self.state not in (self.State.FORWARDED, self.State.HANDLING):
+            return False
+        return any(f.round == self.round and f.is_overdue(today) for f in self.forwardings.all())
 
     @property
     def has_result(self) -> bool:

@@ -150,6 +150,17 @@ def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> 
     return entries
 
 
+def _distinct_steps(rows) -> list:
+    """History rows, newest first, without the echo a many-to-many change leaves after its save."""
+    result = []
+    for row in rows:
+        row.action_label = ACTION_LABELS.get(row.history_change_reason or "", "修改")
+        if result and (result[-1].history_change_reason, result[-1].state) == (row.history_change_reason, row.state):
+            continue
+        result.append(row)
+    return result
+
+
 @login_required
 def problem_detail(request, pk: int):
     problem = get_object_or_404(
@@ -161,10 +172,10 @@ def problem_detail(request, pk: int):
     forwardings = list(problem.forwardings.select_related("department", "forwarded_by").order_by("forwarded_on", "pk"))
     follow_ups = list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
     feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion"))
-    history = list(problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100])
+    history = _distinct_steps(
+        problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
+    )
     today = timezone.localdate()
-    for row in history:
-        row.action_label = ACTION_LABELS.get(row.history_change_reason or "", "修改")
     current = [f for f in forwardings if f.round == problem.round]
     return render(request, "constituents/problem_detail.html", {
         "problem": problem,
@@ -180,6 +191,8 @@ def problem_detail(request, pk: int):
         "today": today,
         "actions": _available_actions(problem, current) if request.user.can_write else [],
         "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
+        "problem_overdue": problem.state in (State.FORWARDED, State.HANDLING)
+        and any(f.is_overdue(today) for f in current),
     })
 
 
@@ -310,6 +323,11 @@ def problem_step(request, pk: int, step: str):
     )
     if step not in STEP_TITLES:
         raise PermissionDenied("没有这个办理步骤。")
+    if request.method != "POST":
+        current = list(problem.forwardings.filter(round=problem.round))
+        if step not in dict(_available_actions(problem, current)):
+            messages.info(request, f"该诉求当前为“{problem.display_state}”，现在不能{STEP_TITLES[step]}。")
+            return redirect(problem)
     form = _step_form(step, problem, request.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
