@@ -79,15 +79,22 @@ def _problems(deputy: Deputy, start: dt.date, end: dt.date) -> str:
         deputy=deputy, is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_on__range=(start, end)
     ).count()
     follow_ups = FollowUp.objects.filter(problem__deputy=deputy, followed_on__range=(start, end)).count()
+    livelihood = f"（其中民生问题{totals['livelihood']}件）" if totals["livelihood"] else ""
+    outcomes = _join([
+        f"已办结{totals['resolved']}件" if totals["resolved"] else "",
+        f"暂不能解决并已说明原因{totals['unsolvable']}件" if totals["unsolvable"] else "",
+        f"正在办理{totals['in_hand']}件" if totals["in_hand"] else "",
+    ])
     text = (
-        f"听取并反映群众意见{totals['total']}件（其中民生问题{totals['livelihood']}件），主要涉及{top}。"
-        f"这些问题均转交有关部门办理，本人不直接处理：已办结{totals['resolved']}件，"
-        f"暂不能解决并已说明原因{totals['unsolvable']}件，正在办理{totals['in_hand']}件；"
-        f"已将结果反馈给反映人{totals['fed_back']}件。"
+        f"听取并反映群众意见{totals['total']}件{livelihood}，主要涉及{top}。"
+        f"这些问题均转交有关部门办理，本人跟踪督促，不直接处理：{outcomes}。"
     )
+    if totals["fed_back"]:
+        text += f"已将办理结果反馈给反映人{totals['fed_back']}件。"
     if follow_ups:
         text += f"跟踪督办{follow_ups}次。"
-    text += f"推动{livelihood_solved}个民生问题得到解决。"
+    if livelihood_solved:
+        text += f"推动{livelihood_solved}个民生问题得到解决。"
     return text
 
 

@@ -55,7 +55,7 @@ def test_part_three_counts_the_deputys_casework_of_the_year(deputy_a, staff_user
     assert f"{YEAR}年" in text
     assert "联系选民活动2次（代表组统一组织1次、个人开展1次）" in text and "问难1次" in text and "问计1次" in text
     assert "反映群众意见2件（其中民生问题1件）" in text and "已办结1件" in text and "正在办理1件" in text
-    assert "跟踪督办1次" in text and "推动1个民生问题得到解决" in text
+    assert "跟踪督办1次" in text and "推动1个民生问题得到解决" in text and "0件" not in text
     assert "建议1件（其中领衔1件）" in text and "《关于老旧小区加装电梯的建议》" in text and "已答复1件" in text
 
 
