@@ -230,3 +230,14 @@ def test_swap_page_shows_chinese_error_and_keeps_input(client_of, plan_a, liaiso
     page = response.content.decode()
     assert response.status_code == 200 and "这个字段是必填项" in page
     assert f'value="{spare.pk}" selected' in page
+
+
+def test_staff_can_draft_every_group_at_once_in_the_background(client_of, staff_user, group_a, group_b, deputy_a,
+                                                               colleagues_a, deputy_b,
+                                                               django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client_of(staff_user).post(reverse("reports:plan_draft"), {"year": YEAR, "group": ""}, follow=True)
+    assert len(callbacks) >= 1
+    assert "正在为全部代表组生成" in response.content.decode()
+    assert set(RotationPlan.objects.filter(year=YEAR).values_list("group__name", flat=True)) == {"甲代表组", "乙代表组"}
+    assert all(plan.drafted_by == staff_user for plan in RotationPlan.objects.all())
