@@ -1,4 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/draft/", views.plan_draft, name="plan_draft"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/confirm/", views.plan_confirm, name="plan_confirm"),
+    path("plans/<int:pk>/file-written/", views.written_file_group, name="written_file_group"),
+    path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/swap/", views.entry_swap, name="entry_swap"),
+    path("entries/<int:entry_pk>/meeting/", views.meeting_start, name="meeting_start"),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/report/", views.meeting_report_edit, name="meeting_report_edit"),
+    path("meetings/<int:pk>/record/", views.meeting_record_edit, name="meeting_record"),
+    path("meetings/<int:pk>/questions/", views.meeting_question_add, name="meeting_question_add"),
+    path("meetings/<int:pk>/evaluation/", views.meeting_evaluation, name="meeting_evaluation"),
+    path("meetings/<int:pk>/rectifications/", views.rectification_add, name="rectification_add"),
+    path("meetings/<int:pk>/publish/", views.publish_meeting, name="publish_meeting"),
+    path("questions/<int:pk>/edit/", views.meeting_question_edit, name="meeting_question_edit"),
+    path("rectifications/", views.rectification_list, name="rectification_list"),
+    path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),
+    path("rectifications/<int:pk>/progress/", views.rectification_progress, name="rectification_progress"),
+    path("rectifications/<int:pk>/close/", views.rectification_close, name="rectification_close"),
+    path("groups/<int:pk>/briefing/", views.group_briefing, name="group_briefing"),
+    path("written/", views.written_list, name="written_list"),
+    path("written/missing/", views.written_missing, name="written_missing"),
+    path("written/new/", views.written_start, name="written_start"),
+    path("written/<int:pk>/", views.written_detail, name="written_detail"),
+    path("written/<int:pk>/edit/", views.written_edit, name="written_edit"),
+    path("written/<int:pk>/submit/", views.written_submit, name="written_submit"),
+    path("written/<int:pk>/review/", views.written_review, name="written_review"),
+    path("written/<int:pk>/file/", views.written_file, name="written_file"),
+    path("written/<int:pk>/publish/", views.publish_written, name="publish_written"),
+    path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
+    path("public/", views.public_list, name="public_list"),
+    path("public/<int:pk>/", views.public_detail, name="public_detail"),
+]

@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from deputies.models import Deputy, DeputyGroup, DeputyStatus
+
+from .models import REPORT_PARTS, DutyMeeting, PublishedReport, RotationPlan, WrittenReport
+
+MONTH_CHOICES = [(m, f"{m}月") for m in range(1, 13)]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def year_choices(around: int | None = None) -> list[tuple[int, str]]:
+    year = around or timezone.localdate().year
+    return [(y, f"{y}年") for y in range(year + 1, year - 6, -1)]
+
+
+class PlanDraftForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    group = forms.ModelChoiceField(
+        label="代表组", queryset=DeputyGroup.objects.none(), required=False, empty_label="全部代表组"
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["group"].queryset = DeputyGroup.objects.visible_to(user)
+
+
+class EntryForm(forms.Form):
+    planned_month = forms.TypedChoiceField(label="计划月份", choices=MONTH_CHOICES, coerce=int)
+    place = forms.CharField(label="述职地点", max_length=120, required=False)
+    topic = forms.CharField(label="述职重点内容", max_length=200, required=False)
+
+
+class SwapForm(forms.Form):
+    new_deputy = forms.ModelChoiceField(label="调入代表", queryset=Deputy.objects.none(), empty_label="请选择代表")
+    reason = forms.CharField(label="调换理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan: RotationPlan, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        picked = plan.entries.values("deputy_id")
+        self.fields["new_deputy"].queryset = (
+            Deputy.objects.visible_to(user)
+            .filter(group_id=plan.group_id, term_id=plan.term_id, status=DeputyStatus.SERVING)
+            .exclude(pk__in=picked)
+        )
+
+
+class ConfirmForm(forms.Form):
+    written_deadline = forms.DateField(label="书面报告截止日期", widget=DATE_INPUT)
+
+
+class ReportPartsForm(forms.Form):
+    """The five parts of a report, with the source document's wording as help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, title, help_text in REPORT_PARTS:
+            self.fields[name] = forms.CharField(
+                label=title, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 6})
+            )
+
+
+class MeetingRecordForm(forms.Form):
+    held_on = forms.DateField(label="述职日期", widget=DATE_INPUT)
+    place = forms.CharField(label="述职地点", max_length=120)
+    attendance = forms.IntegerField(label="到会选民人数", min_value=1)
+    video_url = forms.URLField(
+        label="视频短片链接", required=False, assume_scheme="https",
+        help_text="有条件的代表组可把履职情况拍成视频短片在会上播放，此处填写链接（可不填）。",
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(label="选民提问", widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text="只记问题本身，不记提问人的姓名、电话等个人信息。")
+    answer = forms.CharField(label="代表回答", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class EvaluationForm(forms.Form):
+    satisfied = forms.IntegerField(label="满意", min_value=0)
+    basically_satisfied = forms.IntegerField(label="基本满意", min_value=0)
+    dissatisfied = forms.IntegerField(label="不满意", min_value=0)
+    invalid = forms.IntegerField(label="弃权或无效", min_value=0, initial=0)
+    comments = forms.CharField(label="选民评议意见", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class RectificationForm(forms.Form):
+    issue = forms.CharField(label="整改事项", widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), empty_label=None)
+    due_on = forms.DateField(label="整改期限", widget=DATE_INPUT)
+
+    def __init__(self, *args, meeting: DutyMeeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = meeting.entry.plan
+        self.fields["owner"].queryset = Deputy.objects.filter(
+            group_id=plan.group_id, term_id=plan.term_id, status=DeputyStatus.SERVING
+        )
+        self.fields["owner"].initial = meeting.entry.deputy_id
+        base = meeting.held_on or timezone.localdate()
+        self.fields["due_on"].initial = base + dt.timedelta(days=90)
+
+
+class ProgressForm(forms.Form):
+    note = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(forms.Form):
+    closing_note = forms.CharField(label="整改结果", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="审查结论", choices=[("accept", "审查通过"), ("return", "退回修改")],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class WrittenStartForm(forms.Form):
+    deputy = forms.ModelChoiceField(label="代表", queryset=Deputy.objects.none(), empty_label="请选择代表")
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = year_choices()
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["deputy"].queryset = (
+            Deputy.objects.visible_to(user).filter(term__is_current=True, status=DeputyStatus.SERVING)
+            .select_related("group")
+        )
+        if user is not None and user.is_deputy:
+            del self.fields["deputy"]
+
+
+class PlanFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
+    group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), required=False,
+                                   empty_label="全部代表组")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年度"), *year_choices()]
+        self.fields["group"].queryset = DeputyGroup.objects.visible_to(user)
+
+
+class WrittenFilterForm(PlanFilterForm):
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), *WrittenReport.Status.choices])
+
+
+class MeetingFilterForm(PlanFilterForm):
+    status = forms.ChoiceField(label="状态", required=False,
+                               choices=[("", "全部状态"), *DutyMeeting.Status.choices])
+
+
+class PublicSearchForm(forms.Form):
+    q = forms.CharField(label="搜索", required=False, max_length=40,
+                        widget=forms.TextInput(attrs={"placeholder": "代表姓名或报告内容"}))
+    term = forms.TypedChoiceField(label="届次", required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    group = forms.TypedChoiceField(label="代表组", required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *PublishedReport.Kind.choices])
+
+    def __init__(self, *args, terms=(), years=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [("", "全部届次"), *[(t.pk, t.name) for t in terms]]
+        self.fields["year"].choices = [("", "全部年度"), *[(y, f"{y}年") for y in years]]
+        self.fields["group"].choices = [("", "全部代表组"), *[(g.pk, g.name) for g in groups]]

@@ -1,0 +1,93 @@
+"""The 述职 parts of other apps' pages: each does a fixed number of queries through `visible_to`."""
+
+from __future__ import annotations
+
+from django import template
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from ..models import DutyMeeting, RectificationItem, RotationEntry, RotationPlan, WrittenReport
+
+register = template.Library()
+
+HELD = [DutyMeeting.Status.HELD, DutyMeeting.Status.EVALUATED]
+
+STATUS_CLASSES = {
+    "draft": "secondary", "confirmed": "success", "preparing": "secondary", "held": "info",
+    "evaluated": "success", "open": "warning", "closed": "success", "submitted": "primary",
+    "returned": "danger", "accepted": "info", "filed": "success",
+}
+
+
+@register.filter
+def status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "secondary")
+
+
+@register.inclusion_tag("reports/tags/dashboard.html", takes_context=True)
+def reports_dashboard(context):
+    user = context["user"]
+    year = timezone.localdate().year
+    data = {"user": user, "year": year, "today": timezone.localdate()}
+    deputy = context.get("deputy")
+    if user.is_deputy:
+        if deputy is None:
+            return data
+        data["deputy"] = deputy
+        data["entry"] = (
+            RotationEntry.objects.visible_to(user)
+            .filter(deputy=deputy, plan__year=year)
+            .select_related("plan", "meeting")
+            .first()
+        )
+        data["plan"] = RotationPlan.objects.visible_to(user).filter(group_id=deputy.group_id, year=year).first()
+        data["written"] = WrittenReport.objects.visible_to(user).filter(deputy=deputy, year=year).first()
+        data["open_items"] = list(
+            RectificationItem.objects.visible_to(user).open().filter(owner=deputy).order_by("due_on")[:5]
+        )
+        return data
+    plans = RotationPlan.objects.visible_to(user).filter(year=year)
+    data["plan_counts"] = plans.aggregate(
+        total=Count("id"), confirmed=Count("id", filter=Q(status=RotationPlan.Status.CONFIRMED))
+    )
+    data["meeting_counts"] = RotationEntry.objects.visible_to(user).filter(plan__year=year).aggregate(
+        planned=Count("id"), held=Count("id", filter=Q(meeting__status__in=HELD))
+    )
+    data["awaiting_review"] = (
+        WrittenReport.objects.visible_to(user).filter(year=year, status=WrittenReport.Status.SUBMITTED).count()
+    )
+    data["item_counts"] = RectificationItem.objects.visible_to(user).open().aggregate(
+        open=Count("id"), overdue=Count("id", filter=Q(due_on__lt=timezone.localdate()))
+    )
+    return data
+
+
+@register.inclusion_tag("reports/tags/group_panel.html", takes_context=True)
+def reports_group_panel(context):
+    user, group = context["user"], context["group"]
+    year = timezone.localdate().year
+    plan = RotationPlan.objects.visible_to(user).filter(group=group, year=year).first()
+    entries = list(plan.entries.select_related("deputy", "meeting")) if plan is not None else []
+    open_items = list(
+        RectificationItem.objects.visible_to(user).open()
+        .filter(meeting__entry__plan__group=group)
+        .select_related("owner")
+        .order_by("due_on")[:10]
+    )
+    return {"user": user, "group": group, "year": year, "plan": plan, "entries": entries,
+            "open_items": open_items, "today": timezone.localdate()}
+
+
+@register.inclusion_tag("reports/tags/deputy_panel.html", takes_context=True)
+def reports_deputy_panel(context):
+    user, deputy = context["user"], context["deputy"]
+    entries = list(
+        RotationEntry.objects.visible_to(user).filter(deputy=deputy)
+        .select_related("plan", "meeting").order_by("-plan__year")
+    )
+    written = list(WrittenReport.objects.visible_to(user).filter(deputy=deputy).order_by("-year"))
+    open_items = list(
+        RectificationItem.objects.visible_to(user).open().filter(owner=deputy).order_by("due_on")
+    )
+    return {"user": user, "deputy": deputy, "entries": entries, "written": written, "open_items": open_items,
+            "today": timezone.localdate()}
