@@ -35,6 +35,20 @@ class User(AbstractUser):
         # Chinese names: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
 
+    # Office staff run the registry in the admin: they hold every permission on
+    # the project's own apps and on the schedule, without per-model grants.
+    OFFICE_APPS = frozenset({"liaison", "deputies", "constituents", "mailbox", "reports", "django_celery_beat"})
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if self.is_active and self.is_staff and self.role == Role.STAFF and perm.split(".", 1)[0] in self.OFFICE_APPS:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if self.is_active and self.is_staff and self.role == Role.STAFF and app_label in self.OFFICE_APPS:
+            return True
+        return super().has_module_perms(app_label)
+
     @property
     def display_name(self) -> str:
         return str(self)

@@ -36,3 +36,16 @@ def test_static_assets_are_served_by_the_app(client, db):
     assert response.status_code == 200
     page = client.get(reverse("login")).content.decode()
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_office_staff_can_manage_the_registry_in_the_admin(client_of, deputy_a):
+    from liaison.models import Role
+    from liaison.tests.factories import UserFactory
+
+    staff = UserFactory(username="office", role=Role.STAFF, is_staff=True)
+    client = client_of(staff)
+    assert client.get(reverse("admin:deputies_deputy_changelist")).status_code == 200
+    assert client.get(reverse("admin:constituents_constituent_import")).status_code == 200
+    assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
+    # Not the axes lockout tables or groups: those stay with the superuser.
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
