@@ -115,7 +115,10 @@ def suggestion_detail(request, pk: int):
                                                                    "created_by"),
         pk=pk,
     )
-    problems = suggestion.problems.select_related("constituency", "deputy")
+    # Only the linked problems this person may see are listed; the rest are counted.
+    problems = list(Problem.objects.visible_to(request.user).filter(suggestions=suggestion)
+                    .select_related("constituency", "deputy"))
+    hidden_problem_count = suggestion.problems.count() - len(problems)
     feedbacks = ProblemFeedback.objects.filter(suggestion=suggestion)
     feedback_counts = {
         "total": feedbacks.count(),
@@ -123,6 +126,7 @@ def suggestion_detail(request, pk: int):
     }
     history = list(suggestion.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
     return render(request, "constituents/suggestion_detail.html", {
+        "hidden_problem_count": hidden_problem_count,
         "suggestion": suggestion,
         "proposers": suggestion.proposers.select_related("group"),
         "co_departments": suggestion.co_departments.all(),

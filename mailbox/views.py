@@ -15,7 +15,7 @@ from liaison.permissions import require_write
 
 from . import selectors, services
 from .forms import LetterRowFormSet, MailboxForm, OpeningForm, RetireForm
-from .models import Mailbox, Opening
+from .models import Letter, Mailbox, Opening
 from .weeks import Week
 
 
@@ -266,7 +266,7 @@ def opening_detail(request, pk: int):
         Opening.objects.visible_to(request.user).select_related("mailbox__constituency__group", "recorded_by"),
         pk=pk,
     )
-    letters = opening.letters.select_related("problem__deputy")
+    letters = Letter.objects.visible_to(request.user).filter(opening=opening).select_related("problem__deputy")
     return render(request, "mailbox/opening_detail.html", {
         "opening": opening, "mailbox": opening.mailbox, "letters": letters,
         "may_add": may_open(request.user, opening.mailbox) and opening.mailbox.is_active,

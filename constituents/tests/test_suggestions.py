@@ -99,3 +99,20 @@ def test_suggestion_states_are_checked(deputy_a, liaison_a):
                                             note="希望加快进度", acting_user=liaison_a)
     suggestion.refresh_from_db()
     assert (suggestion.state, suggestion.satisfaction) == (Suggestion.State.CLOSED, Satisfaction.BASICALLY)
+
+
+def test_suggestion_page_lists_only_problems_the_viewer_may_see(client_of, deputy_a, deputy_b, staff_user):
+    from django.urls import reverse
+
+    from constituents.tests.casework import register
+
+    own = register(deputy_a, staff_user)
+    other = register(deputy_b, staff_user)
+    other.text = "光明社区楼道堆满杂物，存在消防隐患"
+    other.save()
+    suggestion = draft(deputy_a, staff_user, problems=[own, other])
+    page = client_of(deputy_a.user).get(reverse("constituents:suggestion_detail", args=[suggestion.pk])).content.decode()
+    assert "小区门口路灯坏了三个月" in page
+    assert "光明社区楼道" not in page and "另有 1 条" in page
+    staff_page = client_of(staff_user).get(reverse("constituents:suggestion_detail", args=[suggestion.pk])).content.decode()
+    assert "光明社区楼道" in staff_page

@@ -85,9 +85,13 @@ def reports_deputy_panel(context):
         RotationEntry.objects.visible_to(user).filter(deputy=deputy)
         .select_related("plan", "meeting").order_by("-plan__year")
     )
+    # A colleague sees that a meeting was held, but opens only the meetings visible to them.
+    visible_meetings = set(
+        DutyMeeting.objects.visible_to(user).filter(entry__in=entries).values_list("pk", flat=True)
+    ) if entries else set()
     written = list(WrittenReport.objects.visible_to(user).filter(deputy=deputy).order_by("-year"))
     open_items = list(
         RectificationItem.objects.visible_to(user).open().filter(owner=deputy).order_by("due_on")
     )
-    return {"user": user, "deputy": deputy, "entries": entries, "written": written, "open_items": open_items,
+    return {"user": user, "deputy": deputy, "entries": entries, "visible_meetings": visible_meetings, "written": written, "open_items": open_items,
             "today": timezone.localdate()}
