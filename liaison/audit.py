@@ -35,3 +35,74 @@ def log_access(*, user, obj: models.Model, action: str = AccessLog.Action.VIEWED
 def history_of(instance: models.Model, limit: int = 50):
     """The change history of one row, newest first, with users joined."""
     return instance.history.select_related("history_user").order_by("-history_date")[:limit]
+
+
+# What each audited action is called in the UI (history tables); the dotted
+# names stay in the database so they can be searched and counted.
+ACTION_LABELS = {
+    "deputies.deputy.left": "代表离任",
+    "deputies.deputy.imported": "Excel 导入代表名册",
+    "constituents.constituent.created": "登记选民",
+    "constituents.constituent.imported": "Excel 导入选民名册",
+    "constituents.activity.logged": "登记联系选民活动",
+    "constituents.activity.photo_added": "上传活动照片",
+    "constituents.problem.registered": "登记群众诉求",
+    "constituents.problem.updated": "修改群众诉求",
+    "constituents.problem.forwarded": "转交有关部门",
+    "constituents.problem.handling": "部门受理办理",
+    "constituents.problem.returned": "部门退办",
+    "constituents.problem.resolved": "办结",
+    "constituents.problem.unsolvable": "暂不能解决",
+    "constituents.problem.fed_back": "反馈选民",
+    "constituents.problem.reopened": "重新办理",
+    "constituents.forwarding.created": "转交部门",
+    "constituents.forwarding.accepted": "部门受理",
+    "constituents.forwarding.replied": "部门答复",
+    "constituents.forwarding.returned": "部门退办",
+    "constituents.followup.added": "督办记录",
+    "constituents.suggestion.drafted": "起草议案/建议",
+    "constituents.suggestion.updated": "修改议案/建议",
+    "constituents.suggestion.submitted": "提交议案/建议",
+    "constituents.suggestion.assigned": "交办部门",
+    "constituents.suggestion.replied": "部门答复议案/建议",
+    "constituents.suggestion.satisfaction_recorded": "代表满意度测评",
+    "mailbox.mailbox.created": "设立信箱",
+    "mailbox.mailbox.updated": "修改信箱",
+    "mailbox.mailbox.retired": "撤除信箱",
+    "mailbox.opening.recorded": "开启信箱",
+    "mailbox.letter.registered": "登记来信",
+    "mailbox.letter.submitted_online": "网上来信",
+    "mailbox.letter.delivered": "送交代表",
+    "mailbox.letter.replied": "代表回复",
+    "mailbox.summary.remarks_saved": "保存汇总说明",
+    "mailbox.summary.submitted": "报送季度汇总",
+    "mailbox.issue.marked": "列为重点监督",
+    "mailbox.issue.closed": "结束重点监督",
+    "reports.plan.drafted": "起草述职安排",
+    "reports.plan.entry_picked": "安排述职代表",
+    "reports.plan.entry_updated": "修改述职安排",
+    "reports.plan.confirmed": "年初落实述职安排",
+    "reports.rotation.swapped": "调换述职代表",
+    "reports.meeting.opened": "建立述职会记录",
+    "reports.meeting.recorded": "记录述职会",
+    "reports.meeting.report_saved": "保存述职报告",
+    "reports.meeting.evaluated": "登记评议结果",
+    "reports.meeting.question_added": "记录选民提问",
+    "reports.meeting.question_updated": "修改选民提问",
+    "reports.rectification.added": "提出整改事项",
+    "reports.rectification.progress_noted": "记录整改进展",
+    "reports.rectification.closed": "整改完成",
+    "reports.written.started": "开始书面报告",
+    "reports.written.saved": "保存书面报告",
+    "reports.written.submitted": "提交书面报告",
+    "reports.written.accepted": "代表组审查通过",
+    "reports.written.filed": "报联络工委备案",
+    "reports.report.published": "公开刊登",
+    "reports.report.withdrawn": "撤回公开",
+}
+
+
+def action_label(action: str | None) -> str:
+    if not action:
+        return ""
+    return ACTION_LABELS.get(action, "其他操作")

@@ -9,5 +9,5 @@ def navigation(request) -> dict:
     if user is not None and user.is_authenticated:
         # One query per page: the unread count in the navigation bar.
         unread = user.notifications.filter(read_at__isnull=True).count()
-    return {"unread_notifications": unread, "site_name": settings.LIAISON["SITE_NAME"],
+    return {"unread_notifications": unread, "app_title": settings.LIAISON["SITE_NAME"],
             "district_name": settings.LIAISON["DISTRICT_NAME"]}
