@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, Notification, User, WorkdayOverride
+from .models import AccessLog, LoginLockout, Notification, User, WorkdayOverride
 
 
 @admin.register(User)
@@ -50,3 +50,17 @@ class WorkdayOverrideAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     date_hierarchy = "day"
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(admin.ModelAdmin):
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    readonly_fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

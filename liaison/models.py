@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
@@ -213,3 +214,12 @@ class WorkdayOverride(models.Model):
     @property
     def is_working(self) -> bool:
         return self.kind == self.Kind.WORKDAY
+
+
+class LoginLockout(AccessAttempt):
+    """django-axes' failed-login records, named for the office; deleting one unlocks the account."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录（删除即解除锁定）"
