@@ -233,7 +233,11 @@ class RotationSwap(models.Model):
 
 class DutyMeetingQuerySet(ScopedQuerySet):
     group_path = "entry__plan__group"
-    deputy_path = "entry__deputy"
+
+    def for_deputy_user(self, user):
+        # A face-to-face report is a public meeting whose evaluation the group
+        # announces to all its deputies (source, part 二 四): colleagues read it.
+        return self.filter(entry__plan__group__deputies__user=user).distinct()
 
 
 class DutyMeeting(FivePartReport):
@@ -304,7 +308,9 @@ class DutyMeeting(FivePartReport):
 
 class VoterQuestionQuerySet(ScopedQuerySet):
     group_path = "meeting__entry__plan__group"
-    deputy_path = "meeting__entry__deputy"
+
+    def for_deputy_user(self, user):
+        return self.filter(meeting__entry__plan__group__deputies__user=user).distinct()
 
 
 class VoterQuestion(models.Model):

@@ -134,3 +134,19 @@ def test_panels_on_home_group_and_deputy_pages_are_flat(client_of, group_a_rows,
             _more_group_a_rows(plan, 2), RectificationItemFactory(meeting=group_a_rows["meeting"], owner=deputy_a),
             DeputyFactory(constituency=deputy_a.constituency),
         ))
+
+
+def test_colleague_reads_a_meeting_of_the_group_but_cannot_write_it(client_of, group_a_rows, colleagues_a):
+    from liaison.models import Role
+    from liaison.tests.factories import UserFactory
+
+    colleague = colleagues_a[0]
+    colleague.user = UserFactory(username="colleague_a", role=Role.DEPUTY)
+    colleague.save()
+    client = client_of(colleague.user)
+    meeting = group_a_rows["meeting"]
+    page = client.get(reverse("reports:meeting_detail", args=[meeting.pk]))
+    assert page.status_code == 200 and "幸福里社区活动中心" in page.content.decode()
+    assert client.get(reverse("reports:meeting_report_edit", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("reports:meeting_question_add", args=[meeting.pk]),
+                       {"question": "问", "answer": "答"}).status_code == 403
