@@ -14,7 +14,8 @@ from .conf import casework_setting
 from .models import ContactActivity, Problem
 
 
-def _count(queryset: QuerySet, outer: str) -> Coalesce:
+def count_per_row(queryset: QuerySet, outer: str) -> Coalesce:
+    """A correlated COUNT of `queryset` rows whose `outer` points at the row being annotated."""
     counted = (
         queryset.filter(**{outer: OuterRef("pk")})
         .order_by()
@@ -29,8 +30,8 @@ def with_year_counts(deputies: QuerySet[Deputy], year: int) -> QuerySet[Deputy]:
     """Each deputy with `activity_count` (activities taken part in that year) and
     `livelihood_solved` (livelihood problems they are responsible for, solved that year)."""
     return deputies.annotate(
-        activity_count=_count(ContactActivity.objects.filter(held_on__year=year), "deputies"),
-        livelihood_solved=_count(
+        activity_count=count_per_row(ContactActivity.objects.filter(held_on__year=year), "deputies"),
+        livelihood_solved=count_per_row(
             Problem.objects.livelihood_solved().filter(result_on__year=year), "deputy"
         ),
     )
@@ -48,10 +49,10 @@ def group_year_summary(groups: QuerySet[DeputyGroup], year: int) -> QuerySet[Dep
     serving = Deputy.objects.filter(status=DeputyStatus.SERVING, term__is_current=True)
     behind = with_year_counts(serving, year).filter(activity_count__lt=minimum)
     return groups.annotate(
-        activity_count=_count(ContactActivity.objects.filter(held_on__year=year), "group"),
-        serving_deputies=_count(serving, "group"),
-        behind_count=_count(behind, "group"),
-        open_problems=_count(Problem.objects.open(), "group"),
+        activity_count=count_per_row(ContactActivity.objects.filter(held_on__year=year), "group"),
+        serving_deputies=count_per_row(serving, "group"),
+        behind_count=count_per_row(behind, "group"),
+        open_problems=count_per_row(Problem.objects.open(), "group"),
     )
 
 

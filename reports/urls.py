@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_archive
 
 app_name = "reports"
 urlpatterns = [
@@ -36,6 +36,8 @@ urlpatterns = [
     path("written/<int:pk>/file/", views.written_file, name="written_file"),
     path("written/<int:pk>/publish/", views.publish_written, name="publish_written"),
     path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
+    path("archive/", views_archive.archive_group, name="archive_group"),
+    path("archive/deputies/<int:pk>/", views_archive.archive_deputy, name="archive_deputy"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
 ]

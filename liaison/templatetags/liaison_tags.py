@@ -11,3 +11,11 @@ register = template.Library()
 def action_label(action: str | None) -> str:
     """A dotted audit action as the office calls it: "mailbox.letter.registered" → 登记来信."""
     return _action_label(action)
+
+
+@register.filter
+def attr(obj, name: str):
+    """`row|attr:"activities"`: a column of a table whose columns are data."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, "")

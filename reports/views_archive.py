@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from deputies.models import Deputy, DeputyGroup, Term
+
+from .archive import COLUMNS, Period, totals, with_performance
+
+
+def _year_choice(request, term: Term) -> int | None:
+    """?year=2025 for one year, ?year=term for the whole term; this year by default."""
+    raw = request.GET.get("year")
+    if raw == "term":
+        return None
+    years = term.years
+    try:
+        year = int(raw) if raw else timezone.localdate().year
+    except ValueError:
+        year = timezone.localdate().year
+    return year if year in years else years[-1] if year > years[-1] else years[0]
+
+
+@login_required
+def archive_group(request):
+    term = Term.current()
+    if term is None:
+        raise Http404("尚未设置本届届次。")
+    groups = DeputyGroup.objects.visible_to(request.user)
+    group = None
+    if request.GET.get("group"):
+        group = get_object_or_404(groups, pk=request.GET["group"])
+    elif request.user.is_deputy and request.user.current_deputy is not None:
+        group = request.user.current_deputy.group
+    elif request.user.is_liaison:
+        group = groups.first()
+    year = _year_choice(request, term)
+    period = Period.of(term, year)
+    rows: list = []
+    if group is not None:
+        rows = list(with_performance(
+            Deputy.objects.visible_to(request.user).filter(term=term, group=group).select_related("constituency"),
+            period,
+        ))
+    return render(request, "reports/archive_group.html", {
+        "term": term, "groups": groups, "group": group, "year": year, "period": period,
+        "columns": COLUMNS, "rows": rows, "totals": totals(rows) if rows else None,
+    })
+
+
+@login_required
+def archive_deputy(request, pk: int):
+    deputy = get_object_or_404(
+        Deputy.objects.visible_to(request.user).select_related("term", "group", "constituency"), pk=pk
+    )
+    term = deputy.term
+    base = Deputy.objects.filter(pk=deputy.pk)
+    years = [(Period.of(term, year), with_performance(base, Period.of(term, year)).get())
+             for year in term.years if year <= timezone.localdate().year]
+    whole = with_performance(base, Period.of(term, None)).get()
+    return render(request, "reports/archive_deputy.html", {
+        "deputy": deputy, "columns": COLUMNS, "years": years, "whole": whole,
+    })
