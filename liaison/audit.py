@@ -98,6 +98,9 @@ ACTION_LABELS = {
     "reports.written.accepted": "代表组审查通过",
     "reports.written.filed": "报联络工委备案",
     "reports.report.published": "公开刊登",
+    "reports.spot_check.drawn": "抽取抽查记录",
+    "reports.spot_check.item_noted": "记录抽查发现",
+    "reports.spot_check.concluded": "形成抽查结论",
     "reports.report.withdrawn": "撤回公开",
 }
 

@@ -234,3 +234,31 @@ def seed(context: dict) -> None:
                     PublishedReport.objects.filter(pk=publication.pk).update(
                         published_at=min(filed + dt.timedelta(days=14), _aware(TODAY - dt.timedelta(days=1)))
                     )
+    seed_spot_checks(context)
+
+
+def seed_spot_checks(context: dict) -> None:
+    """The committee's spot checks: one concluded with findings, one concluded clean, one still open."""
+    from .models import SpotCheck
+    from .spot_checks import ItemFinding, spot_check_conclude, spot_check_draw
+
+    committee = User.objects.get(username="committee")
+    groups = context["groups"]
+    plans = [
+        (groups[0], SpotCheck.Kind.ACTIVITY, "fair", "两份活动记录未附联系的选民名单，一份缺少照片；请联络员督促代表补齐。"),
+        (groups[1], SpotCheck.Kind.OPENING, "good", ""),
+        (groups[4], SpotCheck.Kind.PROBLEM, None, ""),
+    ]
+    for index, (group, kind, conclusion, findings) in enumerate(plans):
+        check = spot_check_draw(group=group, kind=kind, period_start=dt.date(2026, 4, 1),
+                                period_end=dt.date(2026, 9, 30), sample_size=5, acting_user=committee,
+                                seed=2026 + index)
+        if conclusion is None:
+            continue
+        items = list(check.items.all())
+        spot_check_conclude(
+            spot_check=check, conclusion=conclusion, findings=findings, acting_user=committee,
+            items=[ItemFinding(item.pk, not (conclusion == "fair" and n < 2),
+                               "未附选民名单" if conclusion == "fair" and n < 2 else "")
+                   for n, item in enumerate(items)],
+        )

@@ -170,3 +170,32 @@ class PublicSearchForm(forms.Form):
         self.fields["term"].choices = [("", "全部届次"), *[(t.pk, t.name) for t in terms]]
         self.fields["year"].choices = [("", "全部年度"), *[(y, f"{y}年") for y in years]]
         self.fields["group"].choices = [("", "全部代表组"), *[(g.pk, g.name) for g in groups]]
+
+
+class SpotCheckDrawForm(forms.Form):
+    group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), empty_label="请选择代表组")
+    kind = forms.ChoiceField(label="抽查内容", choices=[])
+    period_start = forms.DateField(label="记录起始日期", widget=DATE_INPUT)
+    period_end = forms.DateField(label="记录截止日期", widget=DATE_INPUT)
+    sample_size = forms.IntegerField(label="抽查份数", min_value=1, max_value=50, initial=5)
+
+    def __init__(self, *args, groups=None, **kwargs):
+        from .models import SpotCheck
+
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups if groups is not None else DeputyGroup.objects.none()
+        self.fields["kind"].choices = SpotCheck.Kind.choices
+        today = timezone.localdate()
+        self.fields["period_start"].initial = today.replace(month=1, day=1)
+        self.fields["period_end"].initial = today
+
+
+class SpotCheckConclusionForm(forms.Form):
+    conclusion = forms.ChoiceField(label="抽查结论", choices=[], widget=forms.RadioSelect)
+    findings = forms.CharField(label="发现的问题和意见", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        from .models import SpotCheck
+
+        super().__init__(*args, **kwargs)
+        self.fields["conclusion"].choices = SpotCheck.Conclusion.choices

@@ -545,3 +545,86 @@ class PublishedReport(FivePartReport):
 
     def get_absolute_url(self) -> str:
         return reverse("reports:public_detail", args=[self.pk])
+
+
+# --- The standing committee's spot checks of group records (抽查) ------------------------------
+
+
+class SpotCheckQuerySet(ScopedQuerySet):
+    """The committee and the office see every check; a liaison sees their groups' (the findings are for them)."""
+
+    group_path = "group"
+
+
+class SpotCheck(models.Model):
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "联系选民活动记录"
+        OPENING = "opening", "信箱开启记录"
+        PROBLEM = "problem", "群众诉求办理记录"
+
+    class Conclusion(models.TextChoices):
+        GOOD = "good", "记录规范"
+        FAIR = "fair", "基本规范"
+        POOR = "poor", "不规范，需整改"
+
+    group = models.ForeignKey(DeputyGroup, on_delete=models.PROTECT, related_name="spot_checks", verbose_name="代表组")
+    kind = models.CharField("抽查内容", max_length=16, choices=Kind.choices)
+    period_start = models.DateField("记录起始日期")
+    period_end = models.DateField("记录截止日期")
+    sample_size = models.PositiveSmallIntegerField(
+        "抽查份数", validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    population = models.PositiveIntegerField("期间记录总数")
+    seed = models.PositiveBigIntegerField("随机种子")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="抽查人"
+    )
+    conclusion = models.CharField("抽查结论", max_length=8, choices=Conclusion.choices, blank=True)
+    findings = models.TextField("发现的问题和意见", blank=True)
+    concluded_at = models.DateTimeField("结论时间", null=True, blank=True)
+
+    objects = SpotCheckQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "抽查"
+        verbose_name_plural = "常委会抽查代表组记录"
+        ordering = ["-drawn_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="spot_check_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}{self.get_kind_display()}抽查（{self.drawn_at:%Y-%m-%d}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:spot_check_detail", args=[self.pk])
+
+    @property
+    def is_concluded(self) -> bool:
+        return bool(self.conclusion)
+
+
+class SpotCheckItem(models.Model):
+    spot_check = models.ForeignKey(SpotCheck, on_delete=models.CASCADE, related_name="items", verbose_name="抽查")
+    record_id = models.PositiveBigIntegerField("记录编号")
+    label = models.CharField("记录", max_length=200)
+    url = models.CharField("链接", max_length=200)
+    compliant = models.BooleanField("是否规范", null=True, blank=True)
+    note = models.CharField("问题说明", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "抽查记录"
+        verbose_name_plural = "抽查记录"
+        ordering = ["spot_check", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["spot_check", "record_id"], name="spot_check_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label

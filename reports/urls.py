@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_archive
+from . import views, views_archive, views_spot_checks
 
 app_name = "reports"
 urlpatterns = [
@@ -38,6 +38,9 @@ urlpatterns = [
     path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
     path("archive/", views_archive.archive_group, name="archive_group"),
     path("archive/deputies/<int:pk>/", views_archive.archive_deputy, name="archive_deputy"),
+    path("spot-checks/", views_spot_checks.spot_check_list, name="spot_check_list"),
+    path("spot-checks/new/", views_spot_checks.spot_check_new, name="spot_check_new"),
+    path("spot-checks/<int:pk>/", views_spot_checks.spot_check_detail, name="spot_check_detail"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
 ]
