@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pdf_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -38,4 +38,10 @@ urlpatterns = [
     path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
+]
+
+# Printable forms (PDF).
+urlpatterns += [
+    path("pdf/summaries/<int:pk>/", pdf_views.quarterly_summary_pdf, name="summary_pdf"),
+    path("pdf/summaries/district/", pdf_views.district_summary_pdf, name="district_summary_pdf"),
 ]

@@ -1,0 +1,114 @@
+"""Printable forms (SPEC §4). Each view fetches through `visible_to`, so another
+group's form is a 404, and streams a PDF rendered by `reports.pdf`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from constituents.models import Problem
+from deputies.models import DeputyGroup
+from mailbox.models import QuarterlySummary
+from mailbox.services import summary_rows
+from mailbox.weeks import Quarter
+
+from .pdf import pdf_response
+
+
+def _date_label(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _shares(pairs, total: int) -> list[tuple[str, int, str]]:
+    return [(label, count, f"{count * 100 / total:.1f}%" if total else "—") for label, count in pairs]
+
+
+def _in_pipeline_order(by_state: Counter) -> list[tuple[str, int]]:
+    """States as the casework pipeline runs (registered first); a label the pipeline
+    no longer knows (an old snapshot) goes last rather than being dropped."""
+    order = {label: index for index, label in enumerate(["待重新办理", *Problem.State.labels])}
+    return sorted(by_state.items(), key=lambda item: order.get(item[0], len(order)))
+
+
+@login_required
+def quarterly_summary_pdf(request, pk: int):
+    """One group's list: the frozen snapshot once submitted, the live rows (marked 草稿) before."""
+    summary = get_object_or_404(
+        QuarterlySummary.objects.visible_to(request.user).select_related("group"), pk=pk
+    )
+    is_draft = not summary.is_submitted
+    data = summary_rows(group=summary.group, quarter=summary.period) if is_draft else summary.snapshot
+    context = {
+        "data": data,
+        "is_draft": is_draft,
+        "first_day": _date_label(data["first_day"]),
+        "last_day": _date_label(data["last_day"]),
+        "remarks": summary.remarks if is_draft else data.get("remarks", ""),
+        "submitted_at": summary.submitted_at,
+        "printed_at": timezone.now(),
+    }
+    filename = f"{data['group']}{data['quarter']}问题清单{'（草稿）' if is_draft else ''}.pdf"
+    return pdf_response(request, "reports/pdf/quarterly_group.html", context, filename=filename,
+                        fallback=f"summary-{data['year']}Q{data['number']}-group{summary.group_id}.pdf")
+
+
+def _quarter_from(request) -> Quarter:
+    try:
+        year, number = request.GET.get("quarter", "").split("-")
+        return Quarter(int(year), int(number))
+    except ValueError:
+        return Quarter.of(None).previous()
+
+
+@login_required
+def district_summary_pdf(request):
+    """The district roll-up of a quarter: which groups reported, counts, and each reported list.
+
+    Only submitted (frozen) lists are counted: that is what was reported to the
+    committee. Two queries however many groups and problems.
+    """
+    if not request.user.sees_district:
+        raise PermissionDenied("全区汇总供常委会和联络工委使用。")
+    quarter = _quarter_from(request)
+    groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district").annotate(
+        live_count=Count("problems", filter=Q(problems__raised_on__gte=quarter.first_day,
+                                              problems__raised_on__lte=quarter.last_day)),
+    )
+    summaries = {
+        summary.group_id: summary
+        for summary in QuarterlySummary.objects.visible_to(request.user).filter(
+            year=quarter.year, quarter=quarter.number
+        )
+    }
+    rows, by_category, by_state = [], Counter(), Counter()
+    totals = {"total": 0, "letters": 0, "solved": 0}
+    for group in groups:
+        summary = summaries.get(group.pk)
+        data = summary.snapshot if summary is not None and summary.is_submitted else None
+        rows.append({"group": group, "summary": summary, "data": data, "live_count": group.live_count})
+        if data:
+            for key in totals:
+                totals[key] += data[key]
+            by_category.update(dict(data["by_category"]))
+            by_state.update(dict(data["by_state"]))
+    submitted = sum(1 for row in rows if row["data"] is not None)
+    context = {
+        "quarter": quarter,
+        "rows": rows,
+        "submitted_count": submitted,
+        "unsubmitted_count": len(rows) - submitted,
+        "totals": totals,
+        "by_category": _shares(by_category.most_common(), totals["total"]),
+        "by_state": _shares(_in_pipeline_order(by_state), totals["total"]),
+        "printed_at": timezone.now(),
+    }
+    filename = f"{quarter.label}全区群众反映问题汇总.pdf"
+    return pdf_response(request, "reports/pdf/quarterly_district.html", context, filename=filename,
+                        fallback=f"summary-{quarter.year}Q{quarter.number}-district.pdf")

@@ -1,0 +1,161 @@
+"""Printable forms: each endpoint returns a real PDF whose text a reader would expect,
+scoped like the page it prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from urllib.parse import quote
+
+import pytest
+from django.urls import reverse
+
+from constituents.models import Problem
+from constituents.tests.factories import ProblemFactory
+from deputies.tests.factories import ConstituencyFactory, DeputyFactory, DeputyGroupFactory
+from liaison.models import Role
+from liaison.tests.factories import UserFactory
+from mailbox import services as mailbox_services
+from mailbox.models import QuarterlySummary
+from reports.pdf import content_disposition, local_only_fetcher
+
+Q3 = "2026-3"
+
+
+def pdf_text(response) -> str:
+    """The text a reader sees, extracted by poppler's pdftotext."""
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"] == "application/pdf"
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF")
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def flat(text: str) -> str:
+    """Table cells wrap: compare without whitespace."""
+    return "".join(text.split())
+
+
+@pytest.fixture
+def summary_a(group_a, deputy_a, liaison_a):
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 7, 3), text="幸福里小区路灯不亮")
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 9, 20), text="公交站台没有遮雨棚")
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 10, 2), text="下一季度的问题")
+    return QuarterlySummary.objects.create(group=group_a, year=2026, quarter=3)
+
+
+def submit(summary, user, remarks="本季度来信集中在路灯和公交。"):
+    return mailbox_services.summary_submit(summary=summary, remarks=remarks, acting_user=user)
+
+
+def test_a_draft_summary_prints_the_live_list_marked_as_draft(client_of, liaison_a, summary_a):
+    response = client_of(liaison_a).get(reverse("reports:summary_pdf", args=[summary_a.pk]))
+    text = flat(pdf_text(response))
+    assert "甲代表组2026年第三季度群众反映问题及解决情况清单" in text
+    assert "草稿" in text
+    assert "幸福里小区路灯不亮" in text and "公交站台没有遮雨棚" in text
+    assert "下一季度的问题" not in text
+    assert "第1页共1页" in text
+
+
+def test_the_file_has_a_chinese_name(client_of, liaison_a, summary_a):
+    response = client_of(liaison_a).get(reverse("reports:summary_pdf", args=[summary_a.pk]), {"download": "1"})
+    header = response["Content-Disposition"]
+    assert header.startswith("attachment; ")
+    assert "filename*=UTF-8''" + quote("甲代表组2026年第三季度问题清单（草稿）.pdf") in header
+    assert header.isascii()
+
+
+def test_content_disposition_keeps_an_ascii_fallback():
+    header = content_disposition("全区汇总.pdf", as_attachment=False, fallback="district.pdf")
+    assert header == "inline; filename=\"district.pdf\"; filename*=UTF-8''" + quote("全区汇总.pdf")
+
+
+def test_a_submitted_summary_prints_the_frozen_snapshot(client_of, liaison_a, summary_a, deputy_a):
+    submit(summary_a, liaison_a)
+    problem = Problem.objects.get(text="幸福里小区路灯不亮")
+    problem.text = "报送后改过的内容"
+    problem.save()
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 8, 1), text="报送后补登的问题")
+    text = flat(pdf_text(client_of(liaison_a).get(reverse("reports:summary_pdf", args=[summary_a.pk]))))
+    assert "幸福里小区路灯不亮" in text
+    assert "报送后改过的内容" not in text and "报送后补登的问题" not in text
+    assert "草稿" not in text
+    assert "报送人" in text and "本季度来信集中在路灯和公交。" in text
+
+
+def test_another_groups_people_get_404(client_of, summary_a, deputy_b, group_b, deputy_a):
+    url = reverse("reports:summary_pdf", args=[summary_a.pk])
+    assert client_of(deputy_b.user).get(url).status_code == 404
+    liaison_b = UserFactory(username="liaison_b", role=Role.LIAISON)
+    group_b.liaisons.add(liaison_b)
+    assert client_of(liaison_b).get(url).status_code == 404
+
+
+def test_the_committee_reads_a_groups_summary(client_of, committee_user, summary_a):
+    text = flat(pdf_text(client_of(committee_user).get(reverse("reports:summary_pdf", args=[summary_a.pk]))))
+    assert "幸福里小区路灯不亮" in text
+
+
+def test_the_district_rollup_counts_only_what_groups_reported(
+    client_of, committee_user, liaison_a, summary_a, group_b, deputy_b
+):
+    submit(summary_a, liaison_a)
+    ProblemFactory(deputy=deputy_b, raised_on=dt.date(2026, 8, 8), text="乙组尚未报送的问题")
+    QuarterlySummary.objects.create(group=group_b, year=2026, quarter=3)
+    response = client_of(committee_user).get(reverse("reports:district_summary_pdf"), {"quarter": Q3})
+    text = flat(pdf_text(response))
+    assert "2026年第三季度全区群众反映问题及解决情况汇总" in text
+    assert "共2个代表组，已报送1个，未报送1个" in text
+    assert "甲代表组" in text and "乙代表组" in text and "草稿，未报送" in text
+    assert "幸福里小区路灯不亮" in text  # group A's reported list
+    assert "乙组尚未报送的问题" not in text  # a draft's list is not reported
+    assert "城市建设" in text  # counts by category
+    assert "登记" in text  # counts by state
+    assert "summary-2026Q3-district.pdf" in response["Content-Disposition"]
+
+
+def test_only_the_district_reads_the_rollup(client_of, liaison_a, deputy_a):
+    url = reverse("reports:district_summary_pdf")
+    assert client_of(liaison_a).get(url, {"quarter": Q3}).status_code == 403
+    assert client_of(deputy_a.user).get(url, {"quarter": Q3}).status_code == 403
+
+
+def test_the_district_rollup_is_flat(client_of, staff_user, liaison_a, summary_a, assert_flat_queries):
+    submit(summary_a, liaison_a)
+
+    def grow():
+        for number in range(3):
+            group = DeputyGroupFactory(name=f"新增第{number}代表组")
+            constituency = ConstituencyFactory(term=summary_a.group.constituencies.first().term, group=group)
+            deputy = DeputyFactory(group=group, constituency=constituency, term=constituency.term)
+            for day in (5, 6):
+                ProblemFactory(deputy=deputy, raised_on=dt.date(2026, 8, day))
+            summary = QuarterlySummary.objects.create(group=group, year=2026, quarter=3)
+            submit(summary, staff_user)
+
+    response = assert_flat_queries(
+        client_of(staff_user), reverse("reports:district_summary_pdf"), grow=grow, params={"quarter": Q3}, cap=12
+    )
+    assert "新增第2代表组" in flat(pdf_text(response))
+
+
+def test_summary_pages_link_to_their_pdfs(client_of, committee_user, summary_a):
+    client = client_of(committee_user)
+    page = client.get(reverse("mailbox:summary_detail", args=[summary_a.pk])).content.decode()
+    assert reverse("reports:summary_pdf", args=[summary_a.pk]) in page
+    page = client.get(reverse("mailbox:summary_list"), {"quarter": Q3}).content.decode()
+    assert reverse("reports:district_summary_pdf") + "?quarter=2026-3" in page
+
+
+def test_rendering_fetches_nothing_remote(settings):
+    fetcher = local_only_fetcher()
+    with pytest.raises(ValueError):
+        fetcher.fetch("https://example.com/logo.png")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///etc/passwd")
+    with pytest.raises(ValueError):
+        fetcher.fetch("file:///media/../../etc/passwd")
+    response = fetcher.fetch("file:///static/css/liaison.css")
+    assert response.read()
