@@ -18,6 +18,7 @@ from mailbox.models import QuarterlySummary
 from mailbox.services import summary_rows
 from mailbox.weeks import Quarter
 
+from .models import DutyMeeting, WrittenReport
 from .pdf import pdf_response
 
 
@@ -112,3 +113,49 @@ def district_summary_pdf(request):
     filename = f"{quarter.label}全区群众反映问题汇总.pdf"
     return pdf_response(request, "reports/pdf/quarterly_district.html", context, filename=filename,
                         fallback=f"summary-{quarter.year}Q{quarter.number}-district.pdf")
+
+
+@login_required
+def meeting_pdf(request, pk: int):
+    """述职报告: the five parts, the meeting, the voters' questions, ballots and rectification."""
+    meeting = get_object_or_404(
+        DutyMeeting.objects.visible_to(request.user).select_related(
+            "entry__deputy__constituency", "entry__plan__group", "entry__plan__term"
+        ),
+        pk=pk,
+    )
+    plan = meeting.entry.plan
+    context = {
+        "meeting": meeting,
+        "deputy": meeting.entry.deputy,
+        "plan": plan,
+        "group": plan.group,
+        "term": plan.term,
+        "questions": meeting.questions.all(),
+        "rectifications": meeting.rectifications.select_related("owner"),
+        "printed_at": timezone.now(),
+    }
+    filename = f"{meeting.entry.deputy.name}{plan.year}年述职报告.pdf"
+    return pdf_response(request, "reports/pdf/meeting.html", context, filename=filename,
+                        fallback=f"duty-report-{plan.year}-{meeting.pk}.pdf")
+
+
+@login_required
+def written_pdf(request, pk: int):
+    """书面履职情况报告, marked as not final until the group has accepted it."""
+    report = get_object_or_404(
+        WrittenReport.objects.visible_to(request.user).select_related(
+            "deputy__constituency", "plan__group", "plan__term", "reviewed_by"
+        ),
+        pk=pk,
+    )
+    context = {
+        "report": report,
+        "deputy": report.deputy,
+        "group": report.plan.group,
+        "term": report.plan.term,
+        "is_final": report.status in (WrittenReport.Status.ACCEPTED, WrittenReport.Status.FILED),
+    }
+    filename = f"{report.deputy.name}{report.year}年书面履职情况报告.pdf"
+    return pdf_response(request, "reports/pdf/written.html", context, filename=filename,
+                        fallback=f"written-report-{report.year}-{report.pk}.pdf")

@@ -44,4 +44,6 @@ urlpatterns = [
 urlpatterns += [
     path("pdf/summaries/<int:pk>/", pdf_views.quarterly_summary_pdf, name="summary_pdf"),
     path("pdf/summaries/district/", pdf_views.district_summary_pdf, name="district_summary_pdf"),
+    path("pdf/meetings/<int:pk>/", pdf_views.meeting_pdf, name="meeting_pdf"),
+    path("pdf/written/<int:pk>/", pdf_views.written_pdf, name="written_pdf"),
 ]

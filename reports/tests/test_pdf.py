@@ -17,7 +17,16 @@ from liaison.models import Role
 from liaison.tests.factories import UserFactory
 from mailbox import services as mailbox_services
 from mailbox.models import QuarterlySummary
+from reports.models import VoterQuestion, WrittenReport
 from reports.pdf import content_disposition, local_only_fetcher
+from reports.tests.factories import (
+    FULL_TEXT,
+    DutyMeetingFactory,
+    RectificationItemFactory,
+    RotationEntryFactory,
+    RotationPlanFactory,
+    WrittenReportFactory,
+)
 
 Q3 = "2026-3"
 
@@ -159,3 +168,61 @@ def test_rendering_fetches_nothing_remote(settings):
         fetcher.fetch("file:///media/../../etc/passwd")
     response = fetcher.fetch("file:///static/css/liaison.css")
     assert response.read()
+
+
+# --- 述职报告 and 书面履职情况报告 ------------------------------------------------------------
+
+
+@pytest.fixture
+def plan_a(term, group_a):
+    return RotationPlanFactory(term=term, group=group_a, year=2026)
+
+
+@pytest.fixture
+def meeting_a(plan_a, deputy_a):
+    meeting = DutyMeetingFactory(entry=RotationEntryFactory(plan=plan_a, deputy=deputy_a),
+                                 voter_comments="办事实在，希望多来社区。")
+    VoterQuestion.objects.create(meeting=meeting, question="路口什么时候装红绿灯？", answer="已转交交警部门。")
+    RectificationItemFactory(meeting=meeting, issue="每季度至少进社区一次")
+    return meeting
+
+
+def test_the_duty_report_prints_five_parts_attendance_and_ballots(client_of, liaison_a, meeting_a):
+    response = client_of(liaison_a).get(reverse("reports:meeting_pdf", args=[meeting_a.pk]))
+    text = flat(pdf_text(response))
+    assert "张建国代表2026年述职报告" in text
+    for title, _ in meeting_a.parts:
+        assert flat(title) in text
+    assert FULL_TEXT["part_good_deeds"] in text
+    assert "到会选民45人" in text
+    assert "满意基本满意不满意弃权或无效合计" in text and "30102143" in text  # 30/10/2/1, total 43
+    assert "95.2%" in text  # (30+10)/42 valid
+    assert "路口什么时候装红绿灯？" in text and "每季度至少进社区一次" in text
+    assert "办事实在，希望多来社区。" in text
+
+
+def test_the_written_report_is_marked_until_accepted(client_of, deputy_a, plan_a):
+    report = WrittenReportFactory(plan=plan_a, deputy=deputy_a, status=WrittenReport.Status.DRAFT)
+    url = reverse("reports:written_pdf", args=[report.pk])
+    text = flat(pdf_text(client_of(deputy_a.user).get(url)))
+    assert "张建国代表2026年书面履职情况报告" in text and "尚未经代表组审查通过" in text
+    assert FULL_TEXT["part_constituency"] in text
+    WrittenReport.objects.filter(pk=report.pk).update(status=WrittenReport.Status.FILED)
+    text = flat(pdf_text(client_of(deputy_a.user).get(url)))
+    assert "尚未经代表组审查通过" not in text and "草稿" not in text
+
+
+def test_duty_reports_of_group_a_are_404_for_group_b(client_of, deputy_b, meeting_a, plan_a, deputy_a):
+    report = WrittenReportFactory(plan=plan_a, deputy=deputy_a)
+    client = client_of(deputy_b.user)
+    assert client.get(reverse("reports:meeting_pdf", args=[meeting_a.pk])).status_code == 404
+    assert client.get(reverse("reports:written_pdf", args=[report.pk])).status_code == 404
+
+
+def test_report_pages_link_to_their_pdfs(client_of, liaison_a, meeting_a, plan_a, deputy_a):
+    report = WrittenReportFactory(plan=plan_a, deputy=deputy_a)
+    client = client_of(liaison_a)
+    page = client.get(reverse("reports:meeting_detail", args=[meeting_a.pk])).content.decode()
+    assert reverse("reports:meeting_pdf", args=[meeting_a.pk]) in page
+    page = client.get(reverse("reports:written_detail", args=[report.pk])).content.decode()
+    assert reverse("reports:written_pdf", args=[report.pk]) in page
