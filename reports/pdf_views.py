@@ -6,17 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from constituents.models import Problem
-from deputies.models import DeputyGroup
-from mailbox.models import QuarterlySummary
+from deputies.models import DeputyGroup, DeputyStatus
+from mailbox.models import Mailbox, QuarterlySummary
 from mailbox.services import summary_rows
-from mailbox.weeks import Quarter
+from mailbox.weeks import Quarter, Week, local_date, weeks_between
 
 from .models import DutyMeeting, WrittenReport
 from .pdf import pdf_response
@@ -159,3 +161,93 @@ def written_pdf(request, pk: int):
     filename = f"{report.deputy.name}{report.year}年书面履职情况报告.pdf"
     return pdf_response(request, "reports/pdf/written.html", context, filename=filename,
                         fallback=f"written-report-{report.year}-{report.pk}.pdf")
+
+
+# --- 代表信箱: opening sheet and poster ------------------------------------------------------
+
+
+def _month_from(request) -> tuple[dt.date, dt.date]:
+    """`?month=2026-11` → its first and last day; this month (Shanghai) otherwise."""
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = local_date().replace(day=1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
+def _week_state(mailbox: Mailbox, week: Week, opened: bool, today: dt.date) -> str:
+    if opened:
+        return "已开启"
+    if mailbox.set_up_on > week.start or (mailbox.retired_on and mailbox.retired_on < week.end):
+        return "不需开启"
+    return "未开启" if week.end < today else "待开启"
+
+
+def _mailbox_or_404(request, pk: int) -> Mailbox:
+    return get_object_or_404(
+        Mailbox.objects.visible_to(request.user).select_related(
+            "constituency__group", "community", "keeper_deputy", "entrusted_to"
+        ),
+        pk=pk,
+    )
+
+
+SHEET_ROWS = 10  # a month has at most five opening weeks: room to write in by hand
+
+
+@login_required
+def opening_sheet_pdf(request, pk: int):
+    """开启登记表: a month's openings of one box, and empty rows to sign on paper."""
+    mailbox = _mailbox_or_404(request, pk)
+    first_day, last_day = _month_from(request)
+    weeks = weeks_between(first_day, last_day)
+    # One query over the whole weeks touching the month: the table lists the month's
+    # openings, the week marks also count an opening on the neighbouring month's days.
+    openings = list(
+        mailbox.openings.filter(opened_at__gte=weeks[0].starts_at, opened_at__lt=weeks[-1].ends_at)
+        .select_related("recorded_by").order_by("opened_at", "pk")
+    )
+    opened_weeks = {opening.week for opening in openings}
+    in_month = [opening for opening in openings if first_day <= local_date(opening.opened_at) <= last_day]
+    today = local_date()
+    context = {
+        "mailbox": mailbox,
+        "deputies": mailbox.deputies.all(),
+        "first_day": first_day,
+        "last_day": last_day,
+        "month_label": f"{first_day.year}年{first_day.month}月",
+        "openings": in_month,
+        "letter_total": sum(opening.letter_count for opening in in_month),
+        "weeks": [
+            {"week": week, "state": _week_state(mailbox, week, week in opened_weeks, today)} for week in weeks
+        ],
+        "blank_rows": range(len(in_month) + 1, max(SHEET_ROWS, len(in_month) + 3) + 1),
+    }
+    filename = f"{mailbox.name}{first_day.year}年{first_day.month}月开启登记表.pdf"
+    return pdf_response(request, "reports/pdf/opening_sheet.html", context, filename=filename,
+                        fallback=f"mailbox-{mailbox.pk}-openings-{first_day:%Y-%m}.pdf")
+
+
+def _qr_svg(url: str) -> str:
+    """The QR code as inline SVG markup (no file, nothing to fetch)."""
+    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True)
+
+
+@login_required
+def mailbox_poster_pdf(request, pk: int):
+    """The poster by the box: its deputies, where it is, and a QR code to the online letter form."""
+    mailbox = _mailbox_or_404(request, pk)
+    write_url = request.build_absolute_uri(
+        reverse("mailbox:public_write", args=[mailbox.constituency_id])
+        + (f"?community={mailbox.community_id}" if mailbox.community_id else "")
+    )
+    context = {
+        "mailbox": mailbox,
+        "deputies": mailbox.deputies.filter(status=DeputyStatus.SERVING).order_by("name"),
+        "write_url": write_url,
+        "qr_svg": _qr_svg(write_url),
+    }
+    return pdf_response(request, "reports/pdf/poster.html", context, filename=f"{mailbox.name}张贴海报.pdf",
+                        fallback=f"mailbox-{mailbox.pk}-poster.pdf")

@@ -46,4 +46,6 @@ urlpatterns += [
     path("pdf/summaries/district/", pdf_views.district_summary_pdf, name="district_summary_pdf"),
     path("pdf/meetings/<int:pk>/", pdf_views.meeting_pdf, name="meeting_pdf"),
     path("pdf/written/<int:pk>/", pdf_views.written_pdf, name="written_pdf"),
+    path("pdf/mailboxes/<int:pk>/openings/", pdf_views.opening_sheet_pdf, name="opening_sheet_pdf"),
+    path("pdf/mailboxes/<int:pk>/poster/", pdf_views.mailbox_poster_pdf, name="mailbox_poster_pdf"),
 ]

@@ -17,8 +17,11 @@ from liaison.models import Role
 from liaison.tests.factories import UserFactory
 from mailbox import services as mailbox_services
 from mailbox.models import QuarterlySummary
+from mailbox.tests.factories import MailboxFactory, OpeningFactory
+from mailbox.weeks import SHANGHAI
 from reports.models import VoterQuestion, WrittenReport
 from reports.pdf import content_disposition, local_only_fetcher
+from reports.pdf_views import _qr_svg
 from reports.tests.factories import (
     FULL_TEXT,
     DutyMeetingFactory,
@@ -226,3 +229,55 @@ def test_report_pages_link_to_their_pdfs(client_of, liaison_a, meeting_a, plan_a
     assert reverse("reports:meeting_pdf", args=[meeting_a.pk]) in page
     page = client.get(reverse("reports:written_detail", args=[report.pk])).content.decode()
     assert reverse("reports:written_pdf", args=[report.pk]) in page
+
+
+# --- 代表信箱 -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def box_a(constituency_a, deputy_a, community_a):
+    return MailboxFactory(constituency=constituency_a, kept_by=deputy_a, name="幸福里代表信箱",
+                          location="幸福里社区党群服务中心门口", community=community_a)
+
+
+def test_the_opening_sheet_lists_the_months_openings_and_blank_rows(client_of, liaison_a, box_a):
+    for day, opener in ((3, "王联络"), (12, "赵见证")):
+        OpeningFactory(mailbox=box_a, opened_at=dt.datetime(2026, 11, day, 9, 30, tzinfo=SHANGHAI),
+                       opened_by=opener, letter_count=day)
+    OpeningFactory(mailbox=box_a, opened_at=dt.datetime(2026, 10, 20, 9, 0, tzinfo=SHANGHAI), opened_by="上月的人")
+    # Early on 1 November in Shanghai is still 31 October in UTC: it belongs to November.
+    OpeningFactory(mailbox=box_a, opened_at=dt.datetime(2026, 11, 1, 7, 0, tzinfo=SHANGHAI), opened_by="李月初")
+    response = client_of(liaison_a).get(reverse("reports:opening_sheet_pdf", args=[box_a.pk]), {"month": "2026-11"})
+    text = flat(pdf_text(response))
+    assert "代表信箱开启登记表" in text and "2026年11月" in text and "幸福里代表信箱" in text
+    assert "王联络" in text and "赵见证" in text and "李月初" in text
+    assert "上月的人" not in text
+    assert "本月开启3次，收到来信15件" in text
+    assert "开启人签字" in text and "10" in text  # room to sign up to row 10
+    assert "11月9日—11月15日已开启" in text and "11月16日—11月22日未开启" in text
+
+
+def test_the_poster_carries_the_deputies_and_a_code_to_the_online_form(client_of, liaison_a, box_a, deputy_a):
+    response = client_of(liaison_a).get(reverse("reports:mailbox_poster_pdf", args=[box_a.pk]))
+    text = flat(pdf_text(response))
+    assert "人大代表信箱" in text and "张建国" in text and "幸福里社区党群服务中心门口" in text
+    write_url = "http://testserver" + reverse("mailbox:public_write", args=[box_a.constituency_id])
+    assert f"{write_url}?community={box_a.community_id}" in text
+    assert "扫码在线给代表写信" in text
+
+
+def test_the_qr_code_is_inline_svg_of_the_url():
+    svg = _qr_svg("http://example.org/mailbox/public/write/1/")
+    assert svg.startswith("<svg") and "<path" in svg and "http" not in svg
+
+
+def test_mailbox_forms_of_group_a_are_404_for_group_b(client_of, deputy_b, box_a):
+    client = client_of(deputy_b.user)
+    assert client.get(reverse("reports:opening_sheet_pdf", args=[box_a.pk])).status_code == 404
+    assert client.get(reverse("reports:mailbox_poster_pdf", args=[box_a.pk])).status_code == 404
+
+
+def test_the_mailbox_page_links_to_its_forms(client_of, liaison_a, box_a):
+    page = client_of(liaison_a).get(reverse("mailbox:mailbox_detail", args=[box_a.pk])).content.decode()
+    assert reverse("reports:opening_sheet_pdf", args=[box_a.pk]) in page
+    assert reverse("reports:mailbox_poster_pdf", args=[box_a.pk]) in page
