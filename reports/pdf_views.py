@@ -10,12 +10,15 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from constituents.models import Problem
-from deputies.models import DeputyGroup, DeputyStatus
+from constituents.conf import casework_setting
+from constituents.models import AskType, ContactActivity, Problem
+from constituents.selectors import with_year_counts
+from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from mailbox.models import Mailbox, QuarterlySummary
 from mailbox.services import summary_rows
 from mailbox.weeks import Quarter, Week, local_date, weeks_between
@@ -251,3 +254,102 @@ def mailbox_poster_pdf(request, pk: int):
     }
     return pdf_response(request, "reports/pdf/poster.html", context, filename=f"{mailbox.name}张贴海报.pdf",
                         fallback=f"mailbox-{mailbox.pk}-poster.pdf")
+
+
+# --- 年度联系选民情况统计 ---------------------------------------------------------------------
+
+
+ASK_TYPES = list(AskType)
+
+
+def _blank_counts() -> dict:
+    return {"by_type": dict.fromkeys(ASK_TYPES, 0), "raised": 0, "solved": 0, "livelihood_solved": 0}
+
+
+def annual_contact_rows(groups: list[DeputyGroup], year: int) -> list[dict]:
+    """Per group, per deputy: activities by 三问 type, problems raised and solved, livelihood
+    problems solved. Five queries however many groups, deputies and activities."""
+    deputies = list(
+        with_year_counts(
+            Deputy.objects.filter(group__in=groups, term__is_current=True).filter(
+                Q(status=DeputyStatus.SERVING) | Q(left_on__year__gte=year)
+            ),
+            year,
+        ).order_by("group__sort_order", "group_id", "name")
+    )
+    taking_part = (
+        ContactActivity.deputies.through.objects.filter(
+            deputy__in=[deputy.pk for deputy in deputies], contactactivity__held_on__year=year
+        )
+        .values_list("deputy_id", "contactactivity__ask_type")
+        .annotate(n=Count("pk"))
+    )
+    by_deputy: dict[int, dict] = {deputy.pk: _blank_counts() for deputy in deputies}
+    for deputy_id, ask_type, n in taking_part:
+        by_deputy[deputy_id]["by_type"][ask_type] = n
+    problem_counts = (
+        Problem.objects.filter(group__in=groups)
+        .filter(Q(raised_on__year=year) | Q(result_on__year=year))
+        .values_list("group_id", "deputy_id")
+        .annotate(
+            raised=Count("pk", filter=Q(raised_on__year=year)),
+            solved=Count("pk", filter=Q(outcome=Problem.Outcome.RESOLVED, result_on__year=year)),
+        )
+    )
+    by_group: dict[int, dict] = {group.pk: _blank_counts() for group in groups}
+    for group_id, deputy_id, raised, solved in problem_counts:
+        for counts in (by_group[group_id], by_deputy.get(deputy_id)):
+            if counts is not None:
+                counts["raised"] += raised
+                counts["solved"] += solved
+    # A group's activities are counted once each, however many of its deputies took part.
+    for group_id, ask_type, n in (
+        ContactActivity.objects.filter(group__in=groups, held_on__year=year)
+        .values_list("group_id", "ask_type").annotate(n=Count("pk"))
+    ):
+        by_group[group_id]["by_type"][ask_type] = n
+    minimum = casework_setting("ACTIVITIES_PER_YEAR")
+    rows = {group.pk: {"group": group, "counts": by_group[group.pk], "deputies": [], "behind": 0}
+            for group in groups}
+    for deputy in deputies:
+        counts = by_deputy[deputy.pk]
+        counts["livelihood_solved"] = deputy.livelihood_solved
+        behind = deputy.status == DeputyStatus.SERVING and deputy.activity_count < minimum
+        row = rows[deputy.group_id]
+        row["deputies"].append({"deputy": deputy, "counts": counts, "total": deputy.activity_count,
+                                "behind": behind, "types": [counts["by_type"][t] for t in ASK_TYPES]})
+        row["behind"] += behind
+        row["counts"]["livelihood_solved"] += deputy.livelihood_solved
+    for row in rows.values():
+        row["types"] = [row["counts"]["by_type"][t] for t in ASK_TYPES]
+        row["total"] = sum(row["types"])
+    return list(rows.values())
+
+
+@login_required
+def annual_contact_pdf(request, year: int):
+    """年度联系选民情况统计 for the committee and the office (a liaison gets their own groups)."""
+    if not (request.user.sees_district or request.user.is_liaison):
+        raise PermissionDenied("年度统计供常委会、联络工委和代表组联络员使用。")
+    if not 2000 <= year <= 2100:
+        raise Http404
+    groups = list(DeputyGroup.objects.visible_to(request.user).select_related("sub_district"))
+    rows = annual_contact_rows(groups, year)
+    context = {
+        "year": year,
+        "rows": rows,
+        "ask_types": [t.label for t in ASK_TYPES],
+        "minimum": casework_setting("ACTIVITIES_PER_YEAR"),
+        "totals": {
+            "types": [sum(row["types"][i] for row in rows) for i in range(len(ASK_TYPES))],
+            "total": sum(row["total"] for row in rows),
+            "deputies": sum(len(row["deputies"]) for row in rows),
+            "behind": sum(row["behind"] for row in rows),
+            "raised": sum(row["counts"]["raised"] for row in rows),
+            "solved": sum(row["counts"]["solved"] for row in rows),
+            "livelihood_solved": sum(row["counts"]["livelihood_solved"] for row in rows),
+        },
+        "printed_at": timezone.now(),
+    }
+    return pdf_response(request, "reports/pdf/annual_contact.html", context,
+                        filename=f"{year}年代表联系选民情况统计.pdf", fallback=f"contact-statistics-{year}.pdf")

@@ -48,4 +48,5 @@ urlpatterns += [
     path("pdf/written/<int:pk>/", pdf_views.written_pdf, name="written_pdf"),
     path("pdf/mailboxes/<int:pk>/openings/", pdf_views.opening_sheet_pdf, name="opening_sheet_pdf"),
     path("pdf/mailboxes/<int:pk>/poster/", pdf_views.mailbox_poster_pdf, name="mailbox_poster_pdf"),
+    path("pdf/statistics/<int:year>/", pdf_views.annual_contact_pdf, name="annual_contact_pdf"),
 ]

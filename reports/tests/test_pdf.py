@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from constituents.models import Problem
-from constituents.tests.factories import ProblemFactory
+from constituents.models import AskType, Problem
+from constituents.tests.factories import ContactActivityFactory, ProblemFactory
 from deputies.tests.factories import ConstituencyFactory, DeputyFactory, DeputyGroupFactory
 from liaison.models import Role
 from liaison.tests.factories import UserFactory
@@ -281,3 +281,48 @@ def test_the_mailbox_page_links_to_its_forms(client_of, liaison_a, box_a):
     page = client_of(liaison_a).get(reverse("mailbox:mailbox_detail", args=[box_a.pk])).content.decode()
     assert reverse("reports:opening_sheet_pdf", args=[box_a.pk]) in page
     assert reverse("reports:mailbox_poster_pdf", args=[box_a.pk]) in page
+
+
+# --- 年度联系选民情况统计 ---------------------------------------------------------------------
+
+
+def test_annual_statistics_count_activities_problems_and_livelihood(
+    client_of, committee_user, deputy_a, constituency_a, deputy_b
+):
+    colleague = DeputyFactory(group=deputy_a.group, constituency=constituency_a, term=deputy_a.term, name="王勤奋")
+    for ask_type in (AskType.DIFFICULTY, AskType.NEEDS, AskType.NEEDS):
+        activity = ContactActivityFactory(constituency=constituency_a, ask_type=ask_type, held_on=dt.date(2026, 5, 1))
+        activity.deputies.add(colleague)
+    activity.deputies.add(deputy_a)
+    ContactActivityFactory(constituency=constituency_a, held_on=dt.date(2025, 5, 1)).deputies.add(deputy_a)
+    ProblemFactory(deputy=colleague, raised_on=dt.date(2026, 3, 1), is_livelihood=True,
+                   outcome=Problem.Outcome.RESOLVED, result_on=dt.date(2026, 6, 1))
+    ProblemFactory(deputy=colleague, raised_on=dt.date(2026, 4, 1))
+    text = pdf_text(client_of(committee_user).get(reverse("reports:annual_contact_pdf", args=[2026])))
+    lines: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if line.split():  # the first line naming it: the group table comes before the group's heading
+            lines.setdefault(line.split()[0], line.split()[1:])
+    # 问难 问需 问计 合计 反映问题 已解决 民生问题解决
+    assert lines["王勤奋"] == ["1", "2", "0", "3", "2", "1", "1"]
+    assert lines["张建国"][:7] == ["0", "1", "0", "1", "0", "0", "0"] and "活动不足2次" in lines["张建国"][-1]
+    # Group A: three activities, not four (one activity, two deputies); group B none.
+    assert lines["甲代表组"] == ["2", "1", "2", "0", "3", "1", "2", "1", "1"]
+    assert lines["乙代表组"] == ["1", "0", "0", "0", "0", "1", "0", "0", "0"]
+    assert "2026年代表联系选民情况统计" in flat(text)
+
+
+def test_annual_statistics_are_flat_and_scoped(client_of, staff_user, liaison_a, deputy_a, deputy_b,
+                                               constituency_a, assert_flat_queries):
+    def grow():
+        for number in range(3):
+            deputy = DeputyFactory(group=deputy_a.group, constituency=constituency_a, term=deputy_a.term)
+            activity = ContactActivityFactory(constituency=constituency_a, held_on=dt.date(2026, 5, number + 1))
+            activity.deputies.add(deputy, deputy_a)
+            ProblemFactory(deputy=deputy, raised_on=dt.date(2026, 5, 2))
+
+    url = reverse("reports:annual_contact_pdf", args=[2026])
+    assert_flat_queries(client_of(staff_user), url, grow=grow, cap=15)
+    text = flat(pdf_text(client_of(liaison_a).get(url)))
+    assert "甲代表组" in text and "乙代表组" not in text and "李秀英" not in text
+    assert client_of(deputy_a.user).get(url).status_code == 403
