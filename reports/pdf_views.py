@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from constituents.conf import casework_setting
-from constituents.models import AskType, ContactActivity, Problem
+from constituents.models import AskType, ContactActivity, Problem, Suggestion
 from constituents.selectors import with_year_counts
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
-from mailbox.models import Mailbox, QuarterlySummary
+from mailbox.models import Letter, Mailbox, QuarterlySummary
 from mailbox.services import summary_rows
-from mailbox.weeks import Quarter, Week, local_date, weeks_between
+from mailbox.weeks import Quarter, Week, local_date, local_midnight, weeks_between
 
-from .models import DutyMeeting, WrittenReport
+from .models import DutyMeeting, RotationEntry, WrittenReport
 from .pdf import pdf_response
 
 
@@ -353,3 +353,83 @@ def annual_contact_pdf(request, year: int):
     }
     return pdf_response(request, "reports/pdf/annual_contact.html", context,
                         filename=f"{year}年代表联系选民情况统计.pdf", fallback=f"contact-statistics-{year}.pdf")
+
+
+# --- 履职档案 ---------------------------------------------------------------------------------
+
+
+def _file_period(request, deputy: Deputy) -> tuple[dt.date, dt.date, str, str]:
+    """`?year=2026` (this year by default) or `?year=term`: first day, last day, label, file key."""
+    term = deputy.term
+    wanted = request.GET.get("year", "")
+    if wanted == "term":
+        return term.start_date, term.end_date, f"{term.name}（{term.start_date.year}—{term.end_date.year}年）", "term"
+    year = int(wanted) if wanted.isdigit() and term.start_date.year <= int(wanted) <= term.end_date.year \
+        else min(max(local_date().year, term.start_date.year), term.end_date.year)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年", str(year)
+
+
+@login_required
+def performance_file_pdf(request, pk: int):
+    """履职档案: one deputy's year (or term), read out at group meetings.
+
+    The deputy themself, their group's liaison, the office and the committee; a
+    colleague deputy gets a 404, as the file lists the deputy's casework.
+    """
+    deputy = get_object_or_404(
+        Deputy.objects.visible_to(request.user).select_related("group", "constituency", "term"), pk=pk
+    )
+    if request.user.is_deputy and deputy.user_id != request.user.pk:
+        raise Http404
+    first, last, label, key = _file_period(request, deputy)
+    activities = list(
+        deputy.contact_activities.filter(held_on__gte=first, held_on__lte=last)
+        .select_related("constituency").order_by("held_on", "pk")
+    )
+    by_type = Counter(activity.ask_type for activity in activities)
+    problems = list(
+        Problem.objects.filter(deputy=deputy, raised_on__gte=first, raised_on__lte=last).order_by("raised_on", "pk")
+    )
+    solved = Problem.objects.filter(deputy=deputy, outcome=Problem.Outcome.RESOLVED,
+                                    result_on__gte=first, result_on__lte=last)
+    solved_counts = solved.aggregate(total=Count("pk"), livelihood=Count("pk", filter=Q(is_livelihood=True)))
+    letters = Letter.objects.filter(problem__deputy=deputy, received_at__gte=local_midnight(first),
+                                    received_at__lt=local_midnight(last + dt.timedelta(days=1)))
+    letter_counts = letters.aggregate(
+        received=Count("pk"), delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
+        replied=Count("pk", filter=Q(replied_at__isnull=False)),
+    )
+    suggestions = list(
+        Suggestion.objects.filter(proposers=deputy)
+        .filter(Q(submitted_on__gte=first, submitted_on__lte=last)
+                | Q(submitted_on__isnull=True, created_at__gte=local_midnight(first),
+                    created_at__lt=local_midnight(last + dt.timedelta(days=1))))
+        .select_related("lead_deputy", "lead_department").order_by("submitted_on", "pk")
+    )
+    entries = list(
+        RotationEntry.objects.filter(deputy=deputy, plan__year__gte=first.year, plan__year__lte=last.year)
+        .select_related("plan", "meeting").order_by("plan__year")
+    )
+    written = list(
+        WrittenReport.objects.filter(deputy=deputy, year__gte=first.year, year__lte=last.year).order_by("year")
+    )
+    # Over a term still running, the yearly targets count the years so far.
+    years = max(1, min(last.year, local_date().year) - first.year + 1)
+    context = {
+        "deputy": deputy,
+        "period_label": label,
+        "activities": activities,
+        "by_type": [(ask_type.label, by_type.get(ask_type, 0)) for ask_type in ASK_TYPES],
+        "minimum": casework_setting("ACTIVITIES_PER_YEAR") * years,
+        "livelihood_goal": (casework_setting("LIVELIHOOD_GOAL_MIN") * years,
+                            casework_setting("LIVELIHOOD_GOAL_MAX") * years),
+        "problems": problems,
+        "solved": solved_counts,
+        "letters": letter_counts,
+        "suggestions": suggestions,
+        "entries": entries,
+        "written": written,
+        "printed_at": timezone.now(),
+    }
+    return pdf_response(request, "reports/pdf/performance_file.html", context,
+                        filename=f"{deputy.name}{label}履职档案.pdf", fallback=f"deputy-{deputy.pk}-file-{key}.pdf")

@@ -49,4 +49,5 @@ urlpatterns += [
     path("pdf/mailboxes/<int:pk>/openings/", pdf_views.opening_sheet_pdf, name="opening_sheet_pdf"),
     path("pdf/mailboxes/<int:pk>/poster/", pdf_views.mailbox_poster_pdf, name="mailbox_poster_pdf"),
     path("pdf/statistics/<int:year>/", pdf_views.annual_contact_pdf, name="annual_contact_pdf"),
+    path("pdf/deputies/<int:pk>/file/", pdf_views.performance_file_pdf, name="performance_file_pdf"),
 ]

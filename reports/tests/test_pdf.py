@@ -326,3 +326,34 @@ def test_annual_statistics_are_flat_and_scoped(client_of, staff_user, liaison_a,
     text = flat(pdf_text(client_of(liaison_a).get(url)))
     assert "甲代表组" in text and "乙代表组" not in text and "李秀英" not in text
     assert client_of(deputy_a.user).get(url).status_code == 403
+
+
+# --- 履职档案 ---------------------------------------------------------------------------------
+
+
+def test_the_performance_file_sums_up_a_deputys_year(client_of, liaison_a, deputy_a, constituency_a):
+    ContactActivityFactory(constituency=constituency_a, ask_type=AskType.ADVICE, held_on=dt.date(2026, 4, 9),
+                           place="老年活动中心").deputies.add(deputy_a)
+    ContactActivityFactory(constituency=constituency_a, held_on=dt.date(2025, 4, 9)).deputies.add(deputy_a)
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 2, 1), text="菜市场门口积水严重", is_livelihood=True,
+                   outcome=Problem.Outcome.RESOLVED, result_on=dt.date(2026, 5, 1))
+    url = reverse("reports:performance_file_pdf", args=[deputy_a.pk])
+    text = flat(pdf_text(client_of(liaison_a).get(url, {"year": "2026"})))
+    assert "代表履职档案" in text and "张建国·2026年" in text
+    assert "老年活动中心" in text and "2025年4月9日" not in text
+    assert "菜市场门口积水严重" in text
+    assert "（应不少于2次）" in text  # one activity in 2026
+    text = flat(pdf_text(client_of(liaison_a).get(url, {"year": "term"})))
+    assert "2025年4月9日" in text and "2026年4月9日" in text
+
+
+def test_the_performance_file_is_for_the_deputy_their_liaison_and_the_district(
+    client_of, deputy_a, deputy_b, constituency_a, committee_user
+):
+    url = reverse("reports:performance_file_pdf", args=[deputy_a.pk])
+    colleague = DeputyFactory(group=deputy_a.group, constituency=constituency_a, term=deputy_a.term,
+                              user=UserFactory(role=Role.DEPUTY))
+    assert client_of(deputy_b.user).get(url).status_code == 404
+    assert client_of(colleague.user).get(url).status_code == 404
+    assert client_of(deputy_a.user).get(url).status_code == 200
+    assert client_of(committee_user).get(url).status_code == 200
