@@ -357,3 +357,16 @@ def test_the_performance_file_is_for_the_deputy_their_liaison_and_the_district(
     assert client_of(colleague.user).get(url).status_code == 404
     assert client_of(deputy_a.user).get(url).status_code == 200
     assert client_of(committee_user).get(url).status_code == 200
+
+
+def test_the_deputy_page_links_to_the_performance_file(client_of, liaison_a, deputy_a):
+    page = client_of(liaison_a).get(reverse("deputies:deputy_detail", args=[deputy_a.pk])).content.decode()
+    assert reverse("reports:performance_file_pdf", args=[deputy_a.pk]) in page
+
+
+def test_the_chinese_font_is_embedded(client_of, liaison_a, summary_a):
+    response = client_of(liaison_a).get(reverse("reports:summary_pdf", args=[summary_a.pk]))
+    fonts = subprocess.run(["pdffonts", "-"], input=response.content, capture_output=True, check=True).stdout.decode()
+    cjk = [" ".join(line.split()) for line in fonts.splitlines() if "Noto-Sans-CJK-SC" in line]
+    # Columns: name, type, encoding, embedded, subset, unicode map, object id.
+    assert cjk and all("Identity-H yes yes yes" in line for line in cjk), fonts
