@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_archive, views_spot_checks
+from . import pdf_views, views, views_archive, views_spot_checks
 
 app_name = "reports"
 urlpatterns = [
@@ -43,4 +43,16 @@ urlpatterns = [
     path("spot-checks/<int:pk>/", views_spot_checks.spot_check_detail, name="spot_check_detail"),
     path("public/", views.public_list, name="public_list"),
     path("public/<int:pk>/", views.public_detail, name="public_detail"),
+]
+
+# Printable forms (PDF).
+urlpatterns += [
+    path("pdf/summaries/<int:pk>/", pdf_views.quarterly_summary_pdf, name="summary_pdf"),
+    path("pdf/summaries/district/", pdf_views.district_summary_pdf, name="district_summary_pdf"),
+    path("pdf/meetings/<int:pk>/", pdf_views.meeting_pdf, name="meeting_pdf"),
+    path("pdf/written/<int:pk>/", pdf_views.written_pdf, name="written_pdf"),
+    path("pdf/mailboxes/<int:pk>/openings/", pdf_views.opening_sheet_pdf, name="opening_sheet_pdf"),
+    path("pdf/mailboxes/<int:pk>/poster/", pdf_views.mailbox_poster_pdf, name="mailbox_poster_pdf"),
+    path("pdf/statistics/<int:year>/", pdf_views.annual_contact_pdf, name="annual_contact_pdf"),
+    path("pdf/deputies/<int:pk>/file/", pdf_views.performance_file_pdf, name="performance_file_pdf"),
 ]

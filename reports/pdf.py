@@ -1,0 +1,97 @@
+"""Printable forms (SPEC §4): HTML templates under `templates/reports/pdf/` rendered to
+PDF bytes by WeasyPrint.
+
+Fonts are named by family ("Noto Sans CJK SC") and found through fontconfig; WeasyPrint
+embeds the subset of glyphs each document uses. Nothing is fetched over the network
+while rendering: offices run on intranets and a PDF must not hang on a remote image.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+# WeasyPrint logs every layout step at INFO, and the project's root logger is at INFO.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# Relative URLs in the templates ("/static/…", "/media/…") resolve against this.
+BASE_URL = "file:///"
+
+
+@functools.cache
+def _fetcher_class():
+    # WeasyPrint is imported on the first PDF, not when the URLs load (it takes a
+    # good half second and most processes never print).
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalOnlyFetcher(URLFetcher):
+        """Serves `data:` URLs and files under STATIC_URL / MEDIA_URL; refuses everything else."""
+
+        def fetch(self, url, headers=None):
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ValueError(f"PDF rendering does not fetch remote resources: {url}")
+            path = local_path(unquote(urlsplit(url).path))
+            if path is None:
+                raise ValueError(f"Not a static or media file: {url}")
+            mime_type, _ = mimetypes.guess_type(path.name)
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": mime_type or "application/octet-stream"}
+            )
+
+    return LocalOnlyFetcher
+
+
+def local_only_fetcher():
+    return _fetcher_class()()
+
+
+def local_path(url_path: str) -> Path | None:
+    """The file a "/static/…" or "/media/…" path names, or None (no escaping the roots)."""
+    static_prefix, media_prefix = settings.STATIC_URL, settings.MEDIA_URL
+    if url_path.startswith(static_prefix):
+        found = finders.find(url_path.removeprefix(static_prefix))
+        return Path(found) if found else None
+    if url_path.startswith(media_prefix):
+        root = Path(settings.MEDIA_ROOT).resolve()
+        candidate = (root / url_path.removeprefix(media_prefix)).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render `template_name` with `context` (plus the district's name) to PDF bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {"district_name": settings.LIAISON["DISTRICT_NAME"], **context})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).write_pdf()
+
+
+def content_disposition(filename: str, *, as_attachment: bool, fallback: str = "document.pdf") -> str:
+    """A Chinese filename for every browser: an ASCII `fallback` plus RFC 5987 `filename*`."""
+    kind = "attachment" if as_attachment else "inline"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def pdf_response(
+    request, template_name: str, context: dict, *, filename: str, fallback: str = "document.pdf"
+) -> HttpResponse:
+    """Stream a rendered form: shown in the browser, or saved when the link asks `?download=1`."""
+    response = HttpResponse(render_pdf(template_name, context), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        filename, as_attachment=bool(request.GET.get("download")), fallback=fallback
+    )
+    # Personal data may be in it: do not let shared proxies keep a copy.
+    response["Cache-Control"] = "private, no-store"
+    return response
