@@ -26,6 +26,8 @@ DEFAULTS: dict[str, object] = {
     # Each deputy aims to get one or two livelihood problems a year solved.
     "LIVELIHOOD_GOAL_MIN": 1,
     "LIVELIHOOD_GOAL_MAX": 2,
+    # Departments are ranked only with at least this many cases in the year (SPEC §6).
+    "DEPARTMENT_RANKING_MIN_CASES": 10,
     # Photos of a contact activity.
     "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     "PHOTOS_PER_ACTIVITY": 9,

@@ -437,10 +437,15 @@ class ForwardingQuerySet(ScopedQuerySet):
         return self.filter(problem__deputy__user=user)
 
     def overdue(self, today: dt.date):
-        return self.filter(
-            status__in=Forwarding.OPEN_STATUSES, deadline__lt=today,
-            problem__state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
-        )
+        return self.filter(overdue_condition(today))
+
+
+def overdue_condition(today: dt.date) -> models.Q:
+    """A department past its deadline while it still holds the problem: the one overdue rule."""
+    return models.Q(
+        status__in=Forwarding.OPEN_STATUSES, deadline__lt=today,
+        problem__state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
+    )
 
 
 class Forwarding(models.Model):

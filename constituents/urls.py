@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/", views_activities.activity_list, name="activity_list"),
     path("activities/new/", views_activities.activity_create, name="activity_create"),
     path("activities/stats/", views_activities.activity_stats, name="activity_stats"),
+    path("departments/", views.department_stats, name="department_stats"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/photos/", views_activities.activity_photo_add, name="activity_photo_add"),
     path("activities/photos/<int:pk>/", views_activities.activity_photo, name="activity_photo"),

@@ -41,3 +41,24 @@ def constituent_detail(request, pk: int):
             "history": history_of(constituent) if request.user.is_office_staff and show_full else None,
         },
     )
+
+
+@login_required
+def department_stats(request):
+    """有关部门办理情况: received, returned, acknowledged, replied (on time), per department and year."""
+    from django.utils import timezone
+
+    from .conf import casework_setting
+    from .models import Forwarding
+    from .selectors import department_year_stats
+
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    rows = department_year_stats(Forwarding.objects.visible_to(request.user), year, today)
+    return render(request, "constituents/department_stats.html", {
+        "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),
+        "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
+    })
