@@ -22,3 +22,15 @@ def deputy_leave(*, deputy: Deputy, status: str, left_on: dt.date, acting_user) 
     audited(deputy, action="deputies.deputy.left", user=acting_user)
     deputy.save(update_fields=["status", "left_on"])
     return deputy
+
+
+@transaction.atomic
+def deputy_mark_exemplary(*, deputy: Deputy, exemplary: bool, acting_user) -> Deputy:
+    """典型: a deputy whose contact work the district holds up as an example (source, part 四)."""
+    if not acting_user.is_office_staff:
+        raise ValidationError("只有联络工委工作人员可以标记履职典型。")
+    deputy.is_exemplary = exemplary
+    audited(deputy, action="deputies.deputy.exemplary_marked" if exemplary else "deputies.deputy.exemplary_cleared",
+            user=acting_user)
+    deputy.save(update_fields=["is_exemplary"])
+    return deputy

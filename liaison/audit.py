@@ -42,6 +42,8 @@ def history_of(instance: models.Model, limit: int = 50):
 ACTION_LABELS = {
     "deputies.deputy.left": "代表离任",
     "deputies.deputy.imported": "Excel 导入代表名册",
+    "deputies.deputy.exemplary_marked": "标记为履职典型",
+    "deputies.deputy.exemplary_cleared": "取消履职典型",
     "constituents.constituent.created": "登记选民",
     "constituents.constituent.imported": "Excel 导入选民名册",
     "constituents.activity.logged": "登记联系选民活动",

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     DutyMeeting,
     DutyReportSettings,
+    EvaluationCriteria,
     PublishedReport,
     RectificationItem,
     RotationEntry,
@@ -67,3 +68,12 @@ class PublishedReportAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "kind", "year", "published_at", "withdrawn_at"]
     list_filter = ["kind", "year"]
     raw_id_fields = ["meeting", "written_report", "deputy"]
+
+
+@admin.register(EvaluationCriteria)
+class EvaluationCriteriaAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return not EvaluationCriteria.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

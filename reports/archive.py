@@ -85,3 +85,49 @@ def with_performance(deputies: QuerySet[Deputy], period: Period) -> QuerySet[Dep
 
 def totals(rows: list[Deputy]) -> dict[str, int]:
     return {name: sum(getattr(row, name) for row in rows) for name, _ in COLUMNS}
+
+
+def evaluate(deputies: QuerySet[Deputy], groups: QuerySet, year: int, today: dt.date):
+    """Who meets the office's conditions for 优秀代表 and 先进代表组 in `year`.
+
+    Two queries for the deputies (their performance rows) and one for the
+    quarterly summaries, however many deputies and groups there are.
+    """
+    from mailbox.models import QuarterlySummary
+
+    from .models import EvaluationCriteria
+
+    criteria = EvaluationCriteria.load()
+    term = Term.current()
+    rows = list(with_performance(deputies.select_related("group", "constituency"), Period.of(term, year)))
+    for row in rows:
+        row.unmet = [
+            label for ok, label in [
+                (row.activities >= criteria.deputy_min_activities, f"活动{criteria.deputy_min_activities}次"),
+                (row.problems_raised >= criteria.deputy_min_problems, f"反映诉求{criteria.deputy_min_problems}件"),
+                (row.livelihood_solved >= criteria.deputy_min_livelihood, f"民生问题{criteria.deputy_min_livelihood}个"),
+                (not criteria.deputy_needs_report or row.meetings_held or row.written_filed, "述职或书面报告备案"),
+            ] if not ok
+        ]
+        row.qualifies = row.is_serving and not row.unmet
+    def quarter_end(quarter: int) -> dt.date:
+        return dt.date(year, 12, 31) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
+
+    ended = [quarter for quarter in range(1, 5) if quarter_end(quarter) < today]
+    reported: dict[int, int] = {}
+    for group_id in QuarterlySummary.objects.filter(
+        year=year, quarter__in=ended, status=QuarterlySummary.Status.SUBMITTED
+    ).values_list("group_id", flat=True):
+        reported[group_id] = reported.get(group_id, 0) + 1
+    group_rows = []
+    for group in groups:
+        serving = [row for row in rows if row.group_id == group.pk and row.is_serving]
+        compliant = sum(1 for row in serving if row.activities >= 2)
+        rate = round(100 * compliant / len(serving)) if serving else 0
+        quarters_ok = not criteria.group_needs_quarterlies or reported.get(group.pk, 0) >= len(ended)
+        group_rows.append({
+            "group": group, "serving": len(serving), "compliant": compliant, "rate": rate,
+            "reported": reported.get(group.pk, 0), "ended": len(ended),
+            "qualifies": bool(serving) and rate >= criteria.group_min_compliance and quarters_ok,
+        })
+    return criteria, rows, group_rows

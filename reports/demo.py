@@ -235,6 +235,7 @@ def seed(context: dict) -> None:
                         published_at=min(filed + dt.timedelta(days=14), _aware(TODAY - dt.timedelta(days=1)))
                     )
     seed_spot_checks(context)
+    seed_exemplary(context)
 
 
 def seed_spot_checks(context: dict) -> None:
@@ -264,3 +265,16 @@ def seed_spot_checks(context: dict) -> None:
                                "未附选民名单" if conclusion == "fair" and n < 2 else "")
                    for n, item in enumerate(items)],
         )
+
+
+def seed_exemplary(context: dict) -> None:
+    """Two of this year's candidates for 优秀代表 already held up as 履职典型."""
+    from deputies.models import Deputy, DeputyGroup
+    from deputies.services import deputy_mark_exemplary
+
+    from .archive import evaluate
+
+    staff = User.objects.get(username="staff")
+    _, rows, _ = evaluate(Deputy.objects.filter(term=context["term"]), DeputyGroup.objects.all(), TODAY.year, TODAY)
+    for row in [row for row in rows if row.qualifies][:2]:
+        deputy_mark_exemplary(deputy=row, exemplary=True, acting_user=staff)

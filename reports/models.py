@@ -547,6 +547,35 @@ class PublishedReport(FivePartReport):
         return reverse("reports:public_detail", args=[self.pk])
 
 
+
+class EvaluationCriteria(models.Model):
+    """What contact work must show for 优秀代表 and 先进代表组 (source, part 四): the office sets it (one row)."""
+
+    deputy_min_activities = models.PositiveSmallIntegerField("优秀代表：全年联系选民活动不少于（次）", default=4)
+    deputy_min_problems = models.PositiveSmallIntegerField("优秀代表：反映群众诉求不少于（件）", default=3)
+    deputy_min_livelihood = models.PositiveSmallIntegerField("优秀代表：推动解决民生问题不少于（个）", default=1)
+    deputy_needs_report = models.BooleanField("优秀代表：当年已当面述职或书面报告已备案", default=True)
+    group_min_compliance = models.PositiveSmallIntegerField(
+        "先进代表组：达到每年两次活动的代表比例不低于（%）", default=90,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    group_needs_quarterlies = models.BooleanField("先进代表组：已结束季度的汇总全部报送", default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "评优条件"
+        verbose_name_plural = "评优条件（优秀代表、先进代表组）"
+
+    def __str__(self) -> str:
+        return "评优条件"
+
+    @classmethod
+    def load(cls) -> EvaluationCriteria:
+        found = cls.objects.order_by("pk").first()
+        return found if found is not None else cls.objects.create()
+
+
 # --- The standing committee's spot checks of group records (抽查) ------------------------------
 
 

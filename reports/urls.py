@@ -38,6 +38,7 @@ urlpatterns = [
     path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
     path("archive/", views_archive.archive_group, name="archive_group"),
     path("archive/deputies/<int:pk>/", views_archive.archive_deputy, name="archive_deputy"),
+    path("evaluation/", views_archive.evaluation, name="evaluation"),
     path("spot-checks/", views_spot_checks.spot_check_list, name="spot_check_list"),
     path("spot-checks/new/", views_spot_checks.spot_check_new, name="spot_check_new"),
     path("spot-checks/<int:pk>/", views_spot_checks.spot_check_detail, name="spot_check_detail"),

@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, Term
+from deputies.services import deputy_mark_exemplary
+from liaison.permissions import require_write
 
-from .archive import COLUMNS, Period, totals, with_performance
+from .archive import COLUMNS, Period, evaluate, totals, with_performance
 
 
 def _year_choice(request, term: Term) -> int | None:
@@ -63,3 +68,35 @@ def archive_deputy(request, pk: int):
     return render(request, "reports/archive_deputy.html", {
         "deputy": deputy, "columns": COLUMNS, "years": years, "whole": whole,
     })
+
+
+@login_required
+def evaluation(request):
+    """评优参考: who meets the office's conditions; staff mark 履职典型 here."""
+    term = Term.current()
+    if term is None:
+        raise Http404("尚未设置本届届次。")
+    today = timezone.localdate()
+    year = _year_choice(request, term) or today.year
+    if request.method == "POST":
+        return _mark_exemplary(request, year)
+    deputies = Deputy.objects.visible_to(request.user).filter(term=term)
+    groups = DeputyGroup.objects.visible_to(request.user)
+    criteria, rows, group_rows = evaluate(deputies, groups, year, today)
+    return render(request, "reports/evaluation.html", {
+        "term": term, "year": year, "criteria": criteria,
+        "candidates": [row for row in rows if row.qualifies],
+        "exemplary": [row for row in rows if row.is_exemplary],
+        "group_rows": group_rows, "may_mark": request.user.is_office_staff and request.user.can_write,
+    })
+
+
+@require_write
+def _mark_exemplary(request, year: int):
+    deputy = get_object_or_404(Deputy.objects.visible_to(request.user), pk=request.POST.get("deputy"))
+    try:
+        deputy_mark_exemplary(deputy=deputy, exemplary=request.POST.get("exemplary") == "1", acting_user=request.user)
+    except ValidationError as error:
+        raise PermissionDenied(error.messages[0]) from error
+    messages.success(request, f"已{'标记' if deputy.is_exemplary else '取消'}{deputy.name}为履职典型。")
+    return redirect(f"{reverse('reports:evaluation')}?year={year}")
