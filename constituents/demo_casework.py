@@ -317,6 +317,26 @@ class _Seeder:
             if satisfaction:
                 services.suggestion_record_satisfaction(suggestion=suggestion, satisfaction=satisfaction,
                                                         note="希望加快进度，按期完成。", acting_user=staff)
+        self.merged_suggestion(staff)
+
+    def merged_suggestion(self, staff) -> None:
+        """并案: a second deputy's suggestion on the same bus routes, handled with the first."""
+        lead = Suggestion.objects.filter(title="关于优化学校周边公交线路和站点的建议").first()
+        if lead is None:
+            return
+        taken = lead.problems.values_list("pk", flat=True)
+        problems = list(Problem.objects.filter(category=ProblemCategory.TRANSPORT).exclude(pk__in=taken)
+                        .exclude(deputy=None).exclude(deputy=lead.lead_deputy).order_by("raised_on")[:3])
+        if not problems:
+            return
+        twin = services.suggestion_draft(
+            kind=Suggestion.Kind.SUGGESTION, title="关于在学校附近增设公交站点的建议",
+            content="多名家长反映学校附近没有公交站点，学生上下学不便。", category=ProblemCategory.TRANSPORT,
+            lead_deputy=problems[0].deputy, proposers=[], problems=problems,
+            research_notes="走访两所学校，听取家长代表意见。", acting_user=staff,
+        )
+        services.suggestion_submit(suggestion=twin, submitted_on=D(2026, 7, 8), acting_user=staff)
+        services.suggestion_merge(suggestion=twin, into=lead, acting_user=staff)
 
 
 def seed(context: dict) -> None:

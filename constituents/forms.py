@@ -394,3 +394,10 @@ class SuggestionReplyForm(forms.Form):
 class SatisfactionForm(forms.Form):
     satisfaction = forms.ChoiceField(label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect)
     note = forms.CharField(label="代表意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label="并入的主件", queryset=Suggestion.objects.none(), empty_label="请选择已交办的主件",
+        help_text="内容相同的议案/建议可以并案办理：本件交由主件的承办部门办理，主件答复后本件同时答复，每位代表都会收到答复。",
+    )

@@ -661,6 +661,11 @@ class Suggestion(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="led_suggestions",
         verbose_name="主办部门",
     )
+    # 并案: several identical items handled together; the lead item's reply answers each of them.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged",
+        verbose_name="并案办理的主件",
+    )
     co_departments = models.ManyToManyField(
         Department, blank=True, related_name="co_handled_suggestions", verbose_name="协办部门"
     )

@@ -807,7 +807,9 @@ def suggestion_record_reply(
     and a pending feedback for each constituent who raised it. Returns how many
     feedbacks were queued.
     """
-    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    suggestion = Suggestion.objects.select_for_update().select_related("merged_into").get(pk=suggestion.pk)
+    if suggestion.merged_into_id:
+        raise ValidationError(f"该件已并入“{suggestion.merged_into.title}”办理，请在主件登记答复。")
     if suggestion.state != Suggestion.State.ASSIGNED:
         raise ValidationError(f"只有已交办的议案/建议可以登记答复，当前为“{suggestion.get_state_display()}”。")
     reply_text = (reply_text or "").strip()
@@ -822,7 +824,65 @@ def suggestion_record_reply(
     suggestion.reply_text, suggestion.result_class = reply_text, result_class
     audited(suggestion, action="constituents.suggestion.replied", user=acting_user)
     suggestion.save()
-    return _fan_out_reply(suggestion, acting_user=acting_user)
+    queued = _fan_out_reply(suggestion, acting_user=acting_user)
+    answered = [suggestion]
+    # 并案: each merged item gets the same answer, and its deputies and constituents with it.
+    for merged in suggestion.merged.select_for_update().filter(state=Suggestion.State.ASSIGNED):
+        merged.state, merged.replied_on = Suggestion.State.REPLIED, replied_on
+        merged.reply_text = f"与“{suggestion.title}”并案办理。{reply_text}"
+        merged.result_class = result_class
+        audited(merged, action="constituents.suggestion.replied", user=acting_user)
+        merged.save()
+        queued += _fan_out_reply(merged, acting_user=acting_user)
+        answered.append(merged)
+    _tell_proposers(answered)
+    return queued
+
+
+def _tell_proposers(suggestions: list[Suggestion]) -> None:
+    """Every proposing deputy with an account hears that their item was answered."""
+    from liaison.notifications import Notice, notify_many
+
+    through = Suggestion.proposers.through
+    pairs = through.objects.filter(
+        suggestion_id__in=[s.pk for s in suggestions], deputy__user__isnull=False
+    ).values_list("suggestion_id", "deputy__user_id")
+    by_pk = {s.pk: s for s in suggestions}
+    notices = [
+        Notice(
+            recipient_id=user_id, title=f"{by_pk[sid].get_kind_display()}“{by_pk[sid].title}”已答复",
+            body=f"{by_pk[sid].lead_department}答复（{by_pk[sid].get_result_class_display()}），请登记满意度。",
+            url=by_pk[sid].get_absolute_url(), dedupe_key=f"constituents.suggestion.replied:{sid}",
+        )
+        for sid, user_id in pairs
+    ]
+    transaction.on_commit(lambda: notify_many(notices))
+
+
+@transaction.atomic
+def suggestion_merge(*, suggestion: Suggestion, into: Suggestion, acting_user) -> Suggestion:
+    """并案: hand an identical item to the lead item's departments; it is answered with the lead item."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    into = Suggestion.objects.select_for_update().get(pk=into.pk)
+    if suggestion.pk == into.pk:
+        raise ValidationError({"into": "不能并入自身。"})
+    if suggestion.state not in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) or suggestion.merged_into_id:
+        raise ValidationError("只有已提交或已交办、尚未答复且未并案的件可以并案办理。")
+    if into.state != Suggestion.State.ASSIGNED or into.merged_into_id:
+        raise ValidationError({"into": "主件须已交办、尚未答复，且本身没有并入其他件。"})
+    if suggestion.merged.exists():
+        raise ValidationError("该件已是其他件的主件，不能再并入别的件。")
+    if into.term_id != suggestion.term_id:
+        raise ValidationError({"into": "只能在同一届内并案。"})
+    suggestion.merged_into = into
+    suggestion.state, suggestion.lead_department = Suggestion.State.ASSIGNED, into.lead_department
+    suggestion.assigned_on, suggestion.reply_due, suggestion.co_view_due = (
+        into.assigned_on, into.reply_due, into.co_view_due,
+    )
+    audited(suggestion, action="constituents.suggestion.merged", user=acting_user)
+    suggestion.save()
+    suggestion.co_departments.set(into.co_departments.all())
+    return suggestion
 
 
 def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:

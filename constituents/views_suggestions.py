@@ -15,7 +15,7 @@ from liaison.permissions import require_write
 from . import services
 from .conf import casework_setting
 from .filters import SuggestionFilter
-from .forms import AssignForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
+from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
 from .views_activities import attach_errors
 
@@ -112,7 +112,7 @@ def suggestion_edit(request, pk: int):
 def suggestion_detail(request, pk: int):
     suggestion = get_object_or_404(
         Suggestion.objects.visible_to(request.user).select_related("lead_deputy", "lead_department", "group",
-                                                                   "created_by"),
+                                                                   "created_by", "merged_into"),
         pk=pk,
     )
     # Only the linked problems this person may see are listed; the rest are counted.
@@ -127,6 +127,7 @@ def suggestion_detail(request, pk: int):
     history = list(suggestion.history.select_related("history_user").order_by("-history_date", "-history_id")[:50])
     return render(request, "constituents/suggestion_detail.html", {
         "hidden_problem_count": hidden_problem_count,
+        "merged_items": Suggestion.objects.visible_to(request.user).filter(merged_into=suggestion),
         "suggestion": suggestion,
         "proposers": suggestion.proposers.select_related("group"),
         "co_departments": suggestion.co_departments.all(),
@@ -153,7 +154,10 @@ def _suggestion_actions(suggestion: Suggestion, user) -> list[tuple[str, str]]:
         actions += [("edit", "修改"), ("submit", "提交")]
     if state == Suggestion.State.SUBMITTED and _handles_assignments(user):
         actions.append(("assign", "交办部门"))
-    if state == Suggestion.State.ASSIGNED and _handles_assignments(user):
+    if (state in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) and not suggestion.merged_into_id
+            and _handles_assignments(user)):
+        actions.append(("merge", "并案办理"))
+    if state == Suggestion.State.ASSIGNED and not suggestion.merged_into_id and _handles_assignments(user):
         actions.append(("reply", "登记答复"))
     if state == Suggestion.State.REPLIED:
         actions.append(("satisfaction", "登记代表满意度"))
@@ -165,6 +169,7 @@ SUGGESTION_STEPS = {
     "assign": ("交办部门", AssignForm, "assigned_on"),
     "reply": ("登记答复", SuggestionReplyForm, "replied_on"),
     "satisfaction": ("登记代表满意度", SatisfactionForm, None),
+    "merge": ("并案办理", MergeForm, None),
 }
 
 
@@ -173,11 +178,17 @@ def suggestion_step(request, pk: int, step: str):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related("lead_deputy"), pk=pk)
     if step not in SUGGESTION_STEPS or not request.user.can_write:
         raise PermissionDenied("您无权进行此操作。")
-    if step in ("assign", "reply") and not _handles_assignments(request.user):
+    if step in ("assign", "reply", "merge") and not _handles_assignments(request.user):
         raise PermissionDenied("交办和登记答复由联络工委或代表组联络员办理。")
     title, form_class, date_field = SUGGESTION_STEPS[step]
     initial = {date_field: timezone.localdate()} if date_field else {}
     form = form_class(request.POST or None, initial=initial)
+    if step == "merge":
+        form.fields["into"].queryset = (
+            Suggestion.objects.visible_to(request.user)
+            .filter(state=Suggestion.State.ASSIGNED, merged_into__isnull=True, term_id=suggestion.term_id)
+            .exclude(pk=suggestion.pk)
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         common = {"suggestion": suggestion, "acting_user": request.user}
@@ -195,6 +206,9 @@ def suggestion_step(request, pk: int, step: str):
                                                           result_class=data["result_class"],
                                                           replied_on=data["replied_on"], **common)
                 message = f"答复已登记，并送达每一条相关群众诉求；生成待反馈事项 {queued} 条。"
+            elif step == "merge":
+                services.suggestion_merge(into=data["into"], **common)
+                message = f"已并入“{data['into'].title}”办理，主件答复后本件同时答复。"
             else:
                 services.suggestion_record_satisfaction(satisfaction=data["satisfaction"], note=data["note"],
                                                         **common)
