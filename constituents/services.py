@@ -807,7 +807,7 @@ def suggestion_record_reply(
     and a pending feedback for each constituent who raised it. Returns how many
     feedbacks were queued.
     """
-    suggestion = Suggestion.objects.select_for_update().select_related("merged_into").get(pk=suggestion.pk)
+    suggestion = Suggestion.objects.select_for_update(of=("self",)).select_related("merged_into").get(pk=suggestion.pk)
     if suggestion.merged_into_id:
         raise ValidationError(f"该件已并入“{suggestion.merged_into.title}”办理，请在主件登记答复。")
     if suggestion.state != Suggestion.State.ASSIGNED:
