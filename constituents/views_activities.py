@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from deputies.models import Community, Constituency, Deputy, DeputyGroup, Term
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -19,15 +20,6 @@ from .conf import casework_setting
 from .filters import ContactActivityFilter
 from .forms import ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
 from .models import ActivityOrganizer, ActivityPhoto, ContactActivity, Problem
-
-
-def attach_errors(error: ValidationError, form) -> None:
-    """Put a service's ValidationError on the form: field errors where the field exists, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import Constituency
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -33,7 +34,6 @@ from .forms import (
     UnsolvableForm,
 )
 from .models import Constituent, Forwarding, Problem, ProblemCategory, ProblemFeedback
-from .views_activities import attach_errors
 
 State = Problem.State
 

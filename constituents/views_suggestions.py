@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import services
@@ -17,7 +18,6 @@ from .conf import casework_setting
 from .filters import SuggestionFilter
 from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
-from .views_activities import attach_errors
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import services
@@ -141,7 +142,7 @@ def letter_deliver(request, pk: int):
             services.letter_deliver(letter=letter, deputy=form.cleaned_data["deputy"],
                                     delivered_at=form.cleaned_data["delivered_at"], acting_user=request.user)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "已登记送交代表。")
             return redirect(letter)
@@ -159,17 +160,8 @@ def letter_reply(request, pk: int):
         try:
             services.letter_reply(letter=letter, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "回复已保存，代表组可以看到。")
             return redirect(letter)
     return _render_detail(request, letter, reply_form=form)
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-

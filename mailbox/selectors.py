@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from deputies.models import Community, Deputy, DeputyStatus, SubDistrict
 
-from .models import Mailbox, Opening
-from .weeks import Week
+from .models import Mailbox, Opening, QuarterlySummary
+from .weeks import Quarter, Week
 
 
 def mailboxes_with_week(queryset, week: Week):
@@ -77,3 +77,21 @@ def public_directory(*, office: SubDistrict | None = None, query: str = "") -> l
         for community in communities
     ]
 
+
+
+def quarter_rollup(user, quarter: Quarter) -> list[dict]:
+    """The district roll-up of a quarter: each group this user sees, its summary (if any) and
+    how many problems it raised in the quarter. Two queries however many groups."""
+    from deputies.models import DeputyGroup
+
+    groups = DeputyGroup.objects.visible_to(user).select_related("sub_district").annotate(
+        problem_count=Count("problems", filter=Q(problems__raised_on__gte=quarter.first_day,
+                                                 problems__raised_on__lte=quarter.last_day)),
+    )
+    summaries = {
+        summary.group_id: summary
+        for summary in QuarterlySummary.objects.visible_to(user).filter(
+            year=quarter.year, quarter=quarter.number
+        ).select_related("submitted_by")
+    }
+    return [{"group": group, "summary": summaries.get(group.pk)} for group in groups]

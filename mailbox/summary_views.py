@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from constituents.models import Problem, ProblemCategory
-from deputies.models import Constituency, DeputyGroup
+from deputies.models import Constituency
 from liaison.audit import history_of
 from liaison.models import Role
 from liaison.permissions import require_roles, require_write
@@ -20,17 +20,10 @@ from liaison.permissions import require_roles, require_write
 from . import services
 from .forms import IssueForm, SummaryForm
 from .models import QuarterlySummary, SupervisedIssue
+from .selectors import quarter_rollup
 from .weeks import Quarter
 
 CLOSED_STATES = [Problem.State.RESOLVED, Problem.State.UNSOLVABLE, Problem.State.FED_BACK]
-
-
-def _quarter_from(request, default: Quarter) -> Quarter:
-    try:
-        year, number = request.GET.get("quarter", "").split("-")
-        return Quarter(int(year), int(number))
-    except ValueError:
-        return default
 
 
 def may_compile(user) -> bool:
@@ -43,18 +36,8 @@ def summary_list(request):
     """The district roll-up: every group of the quarter and whether it has reported."""
     if request.user.is_deputy:
         raise PermissionDenied("季度汇总由代表组联络员整理报送。")
-    quarter = _quarter_from(request, Quarter.of(None).previous())
-    groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district").annotate(
-        problem_count=Count("problems", filter=Q(problems__raised_on__gte=quarter.first_day,
-                                                 problems__raised_on__lte=quarter.last_day)),
-    )
-    summaries = {
-        summary.group_id: summary
-        for summary in QuarterlySummary.objects.visible_to(request.user).filter(
-            year=quarter.year, quarter=quarter.number
-        ).select_related("submitted_by")
-    }
-    rows = [{"group": group, "summary": summaries.get(group.pk)} for group in groups]
+    quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
+    rows = quarter_rollup(request.user, quarter)
     return render(request, "mailbox/summary_list.html", {
         "quarter": quarter, "rows": rows, "this_quarter": Quarter.of(None),
         "submitted": sum(1 for row in rows if row["summary"] and row["summary"].is_submitted),

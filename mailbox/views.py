@@ -11,21 +11,13 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency, DeputyGroup, DeputyStatus
 from liaison.audit import history_of
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import selectors, services
 from .forms import LetterRowFormSet, MailboxForm, OpeningForm, RetireForm
 from .models import Letter, Mailbox, Opening
 from .weeks import Week
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """Put a service's errors on the form's fields (or on top when the field is not on the form)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def may_manage(user) -> bool:
@@ -136,7 +128,7 @@ def mailbox_create(request, constituency_pk: int):
                 **_mailbox_form_kwargs(form),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, f"已设立“{mailbox.name}”。")
             return redirect(mailbox)
@@ -159,7 +151,7 @@ def mailbox_edit(request, pk: int):
         try:
             services.mailbox_update(mailbox=mailbox, acting_user=request.user, **_mailbox_form_kwargs(form))
         except ValidationError as error:
-            _apply_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "信箱信息已保存。")
             return redirect(mailbox)
@@ -221,7 +213,7 @@ def opening_create(request, pk: int):
                 mailbox=mailbox, acting_user=request.user, letters=_letter_inputs(formset), **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            attach_errors(error, form)
         else:
             count = opening.letters.count()
             messages.success(request, f"已登记开启，来信 {opening.letter_count} 封，已登记 {count} 封。")

@@ -117,6 +117,15 @@ class Quarter:
         day = local_date(moment)
         return cls(day.year, (day.month - 1) // 3 + 1)
 
+    @classmethod
+    def parse(cls, value: str | None, default: Quarter) -> Quarter:
+        """"2026-3" from a page's ?quarter=; anything else gives `default`."""
+        try:
+            year, number = (value or "").split("-")
+            return cls(int(year), int(number))
+        except ValueError:
+            return default
+
     @property
     def first_day(self) -> dt.date:
         return dt.date(self.year, 3 * self.number - 2, 1)

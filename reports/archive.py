@@ -29,6 +29,21 @@ class Period:
             return cls(term.start_date, term.end_date, f"{term.name}任期以来")
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
 
+    @property
+    def key(self) -> str:
+        """For file names: "2026", or "term" for a period longer than a year."""
+        return str(self.start.year) if self.start.year == self.end.year else "term"
+
+
+def year_from_param(term: Term, value: str | None, today: dt.date) -> int | None:
+    """A page's ?year=: "term" for the whole term (None), a year of the term, or this year
+    (brought inside the term) by default."""
+    if value == "term":
+        return None
+    years = term.years
+    year = int(value) if value and value.isdigit() else today.year
+    return min(max(year, years[0]), years[-1])
+
 
 # (annotation, column heading) in the order a table shows them.
 COLUMNS = [

@@ -29,7 +29,19 @@ REPORT_PARTS: list[tuple[str, str, str]] = [
 REPORT_PART_FIELDS = [name for name, _, _ in REPORT_PARTS]
 
 
-class DutyReportSettings(models.Model):
+class SingleRowSettings(models.Model):
+    """Settings the office edits in the admin: one row, made with defaults on first use."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def load(cls):
+        found = cls.objects.order_by("pk").first()
+        return found if found is not None else cls.objects.create()
+
+
+class DutyReportSettings(SingleRowSettings):
     """What the office sets without a deploy (one row)."""
 
     min_attendance = models.PositiveSmallIntegerField(
@@ -57,10 +69,6 @@ class DutyReportSettings(models.Model):
     def __str__(self) -> str:
         return "述职工作设置"
 
-    @classmethod
-    def load(cls) -> DutyReportSettings:
-        found = cls.objects.order_by("pk").first()
-        return found if found is not None else cls.objects.create()
 
     def written_deadline(self, year: int) -> dt.date:
         month = self.written_deadline_month
@@ -548,7 +556,7 @@ class PublishedReport(FivePartReport):
 
 
 
-class EvaluationCriteria(models.Model):
+class EvaluationCriteria(SingleRowSettings):
     """What contact work must show for 优秀代表 and 先进代表组 (source, part 四): the office sets it (one row)."""
 
     deputy_min_activities = models.PositiveSmallIntegerField("优秀代表：全年联系选民活动不少于（次）", default=4)
@@ -570,10 +578,6 @@ class EvaluationCriteria(models.Model):
     def __str__(self) -> str:
         return "评优条件"
 
-    @classmethod
-    def load(cls) -> EvaluationCriteria:
-        found = cls.objects.order_by("pk").first()
-        return found if found is not None else cls.objects.create()
 
 
 # --- The standing committee's spot checks of group records (抽查) ------------------------------

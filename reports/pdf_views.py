@@ -20,9 +20,11 @@ from constituents.models import AskType, ContactActivity, Problem, Suggestion
 from constituents.selectors import with_year_counts
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from mailbox.models import Letter, Mailbox, QuarterlySummary
+from mailbox.selectors import quarter_rollup
 from mailbox.services import summary_rows
 from mailbox.weeks import Quarter, Week, local_date, local_midnight, weeks_between
 
+from .archive import Period, year_from_param
 from .models import DutyMeeting, RotationEntry, WrittenReport
 from .pdf import pdf_response
 
@@ -65,14 +67,6 @@ def quarterly_summary_pdf(request, pk: int):
                         fallback=f"summary-{data['year']}Q{data['number']}-group{summary.group_id}.pdf")
 
 
-def _quarter_from(request) -> Quarter:
-    try:
-        year, number = request.GET.get("quarter", "").split("-")
-        return Quarter(int(year), int(number))
-    except ValueError:
-        return Quarter.of(None).previous()
-
-
 @login_required
 def district_summary_pdf(request):
     """The district roll-up of a quarter: which groups reported, counts, and each reported list.
@@ -82,23 +76,12 @@ def district_summary_pdf(request):
     """
     if not request.user.sees_district:
         raise PermissionDenied("全区汇总供常委会和联络工委使用。")
-    quarter = _quarter_from(request)
-    groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district").annotate(
-        live_count=Count("problems", filter=Q(problems__raised_on__gte=quarter.first_day,
-                                              problems__raised_on__lte=quarter.last_day)),
-    )
-    summaries = {
-        summary.group_id: summary
-        for summary in QuarterlySummary.objects.visible_to(request.user).filter(
-            year=quarter.year, quarter=quarter.number
-        )
-    }
-    rows, by_category, by_state = [], Counter(), Counter()
+    quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
+    rows, by_category, by_state = quarter_rollup(request.user, quarter), Counter(), Counter()
     totals = {"total": 0, "letters": 0, "solved": 0}
-    for group in groups:
-        summary = summaries.get(group.pk)
-        data = summary.snapshot if summary is not None and summary.is_submitted else None
-        rows.append({"group": group, "summary": summary, "data": data, "live_count": group.live_count})
+    for row in rows:
+        summary = row["summary"]
+        data = row["data"] = summary.snapshot if summary is not None and summary.is_submitted else None
         if data:
             for key in totals:
                 totals[key] += data[key]
@@ -358,17 +341,6 @@ def annual_contact_pdf(request, year: int):
 # --- 履职档案 ---------------------------------------------------------------------------------
 
 
-def _file_period(request, deputy: Deputy) -> tuple[dt.date, dt.date, str, str]:
-    """`?year=2026` (this year by default) or `?year=term`: first day, last day, label, file key."""
-    term = deputy.term
-    wanted = request.GET.get("year", "")
-    if wanted == "term":
-        return term.start_date, term.end_date, f"{term.name}（{term.start_date.year}—{term.end_date.year}年）", "term"
-    year = int(wanted) if wanted.isdigit() and term.start_date.year <= int(wanted) <= term.end_date.year \
-        else min(max(local_date().year, term.start_date.year), term.end_date.year)
-    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年", str(year)
-
-
 @login_required
 def performance_file_pdf(request, pk: int):
     """履职档案: one deputy's year (or term), read out at group meetings.
@@ -381,7 +353,8 @@ def performance_file_pdf(request, pk: int):
     )
     if request.user.is_deputy and deputy.user_id != request.user.pk:
         raise Http404
-    first, last, label, key = _file_period(request, deputy)
+    period = Period.of(deputy.term, year_from_param(deputy.term, request.GET.get("year"), local_date()))
+    first, last, label, key = period.start, period.end, period.label, period.key
     activities = list(
         deputy.contact_activities.filter(held_on__gte=first, held_on__lte=last)
         .select_related("constituency").order_by("held_on", "pk")

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy, DeputyGroup, Term
 from liaison.audit import history_of
+from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import services
@@ -68,18 +68,6 @@ def can_author(user, deputy: Deputy) -> bool:
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied("您的角色无权进行此操作。")
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's Chinese errors on the form, next to the field when there is one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for message in errors:
-                text = message.message % message.params if message.params else message.message
-                form.add_error(name if name in form.fields else None, text)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _flash_error(request, error: ValidationError) -> None:
@@ -173,7 +161,7 @@ def entry_edit(request, pk: int):
         try:
             services.rotation_entry_update(entry=entry, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, f"已保存{entry.deputy.name}的述职安排。")
             return redirect(entry.plan)
@@ -190,7 +178,7 @@ def entry_swap(request, pk: int):
         try:
             services.rotation_swap(entry=entry, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, f"已将{removed}调换为{form.cleaned_data['new_deputy'].name}。")
             return redirect(entry.plan)
@@ -295,7 +283,7 @@ def meeting_report_edit(request, pk: int):
         try:
             services.meeting_report_save(meeting=meeting, parts=form.cleaned_data, acting_user=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "述职报告已保存。")
             return redirect(meeting)
@@ -318,7 +306,7 @@ def meeting_record_edit(request, pk: int):
         try:
             services.meeting_record(meeting=meeting, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "述职会情况已登记。")
             if meeting.is_below_minimum(office.min_attendance):
@@ -364,7 +352,7 @@ def meeting_question_edit(request, pk: int):
                 meeting=meeting, voter_question=voter_question, acting_user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "已保存。")
             return redirect(f"{meeting.get_absolute_url()}#questions")
@@ -387,7 +375,7 @@ def meeting_evaluation(request, pk: int):
         try:
             services.meeting_evaluate(meeting=meeting, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "评议结果已录入。")
             return redirect(meeting)
@@ -403,7 +391,7 @@ def rectification_add(request, pk: int):
         try:
             services.rectification_add(meeting=meeting, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "已登记整改事项。")
             return redirect(f"{meeting.get_absolute_url()}#rectifications")
@@ -563,7 +551,7 @@ def written_start(request):
                 deputy=deputy, year=form.cleaned_data["year"], acting_user=user
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             return redirect("reports:written_edit", pk=report.pk)
     if not (user.is_deputy or can_manage(user)):
@@ -610,7 +598,7 @@ def written_edit(request, pk: int):
             if "submit" in request.POST:
                 services.written_report_submit(report=report, acting_user=request.user)
         except ValidationError as error:
-            _form_errors(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, "报告已提交代表组审查。" if "submit" in request.POST else "报告已保存。")
             return redirect("reports:written_detail", pk=report.pk)

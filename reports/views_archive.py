@@ -12,20 +12,7 @@ from deputies.models import Deputy, DeputyGroup, Term
 from deputies.services import deputy_mark_exemplary
 from liaison.permissions import require_write
 
-from .archive import COLUMNS, Period, evaluate, totals, with_performance
-
-
-def _year_choice(request, term: Term) -> int | None:
-    """?year=2025 for one year, ?year=term for the whole term; this year by default."""
-    raw = request.GET.get("year")
-    if raw == "term":
-        return None
-    years = term.years
-    try:
-        year = int(raw) if raw else timezone.localdate().year
-    except ValueError:
-        year = timezone.localdate().year
-    return year if year in years else years[-1] if year > years[-1] else years[0]
+from .archive import COLUMNS, Period, evaluate, totals, with_performance, year_from_param
 
 
 @login_required
@@ -41,7 +28,7 @@ def archive_group(request):
         group = request.user.current_deputy.group
     elif request.user.is_liaison:
         group = groups.first()
-    year = _year_choice(request, term)
+    year = year_from_param(term, request.GET.get("year"), timezone.localdate())
     period = Period.of(term, year)
     rows: list = []
     if group is not None:
@@ -77,7 +64,7 @@ def evaluation(request):
     if term is None:
         raise Http404("尚未设置本届届次。")
     today = timezone.localdate()
-    year = _year_choice(request, term) or today.year
+    year = year_from_param(term, request.GET.get("year"), today) or today.year
     if request.method == "POST":
         return _mark_exemplary(request, year)
     deputies = Deputy.objects.visible_to(request.user).filter(term=term)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from deputies.models import DeputyGroup
+from liaison.forms import attach_errors
 from liaison.models import Role
 from liaison.permissions import require_roles
 
@@ -17,14 +18,6 @@ from .spot_checks import ItemFinding, spot_check_conclude, spot_check_draw
 
 def _may_check(user) -> bool:
     return user.is_office_staff or user.role == Role.COMMITTEE
-
-
-def _attach(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -43,7 +36,7 @@ def spot_check_new(request):
         try:
             check = spot_check_draw(acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(error, form)
         else:
             messages.success(request, f"已从 {check.population} 份记录中随机抽取 {check.items.count()} 份。")
             return redirect(check)
@@ -77,7 +70,7 @@ def spot_check_detail(request, pk: int):
                                     conclusion=form.cleaned_data["conclusion"],
                                     findings=form.cleaned_data["findings"])
             except ValidationError as error:
-                _attach(form, error)
+                attach_errors(error, form)
             else:
                 messages.success(request, "抽查结论已保存，已通知该代表组联络员。")
                 return redirect(check)
