@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     COMMITTEE = "committee", "常委会"
     LIAISON = "liaison", "代表组联络员"
     DEPUTY = "deputy", "代表"
+    DEPARTMENT = "department", "承办单位"
+    # 三员分立: three separate administrators; no account holds two, staff hold none.
+    SYSTEM_ADMIN = "sysadmin", "系统管理员"
+    SECURITY_ADMIN = "secadmin", "安全管理员"
+    AUDIT_ADMIN = "auditadmin", "审计管理员"
 
 
 class User(AbstractUser):
@@ -69,6 +74,15 @@ class User(AbstractUser):
     @property
     def is_deputy(self) -> bool:
         return self.role == Role.DEPUTY and not self.is_superuser
+
+    @property
+    def is_department(self) -> bool:
+        return self.role == Role.DEPARTMENT and not self.is_superuser
+
+    @property
+    def is_administrator(self) -> bool:
+        """One of the three separated administrators (they never see casework rows)."""
+        return self.role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 
     @property
     def sees_district(self) -> bool:
