@@ -182,18 +182,24 @@ def plan_rotation(
     explanation = size.explanation
     lookahead = False
     not_reported = sum(1 for r in ranking if not r.candidate.has_reported)
-    years_after = term_length - term_year
+    years_left = term_length - term_year + 1  # this year included
     cap = yearly_cap(n)
-    needed_now = not_reported - years_after * cap
-    if n and needed_now > count:
+    spread = spread_counts(not_reported, years=years_left, base=count, cap=cap) if n else []
+    if spread and spread[0] > count:
+        # The years left at 30% cannot reach everyone who has not reported: the
+        # extra is spread evenly over those years rather than piled on one
+        # (6 deputies over 4 years is 2, 2, 1, 1, not 3, 1, 1, 1).
         lookahead = True
-        extra = needed_now - count
-        count = needed_now
-        if years_after:
+        extra = spread[0] - count
+        count = spread[0]
+        if years_left > 1:
             explanation += (
-                f"前瞻：本组还有{not_reported}名代表本届尚未当面述职，本届余下{years_after}年每年最多安排"
-                f"{cap}名（不超过30%），合计{years_after * cap}名，不足以让每位代表都述职一次；"
-                f"因此今年多安排{extra}名，共{count}名（占{format_share(count, n)}）。"
+                f"前瞻：本组还有{not_reported}名代表本届尚未当面述职，本届余下{years_left}个述职年度（含今年），"
+                f"按常规每年{size.count}名不能让每位代表都述职一次；为不把多出的人数集中在某一年，"
+                f"把多出的人数平均分到余下各年，预计各年依次安排{'、'.join(str(c) for c in spread)}名"
+                f"（30%以内每年最多{cap}名"
+                + ("，人数太少，有的年份不得不略超30%）" if max(spread) > cap else "）")
+                + f"。因此今年多安排{extra}名，共{count}名（占{format_share(count, n)}）。"
             )
         else:
             explanation += (
@@ -210,6 +216,27 @@ def plan_rotation(
         explanation=explanation,
         ranking=ranking,
     )
+
+
+def spread_counts(not_reported: int, *, years: int, base: int, cap: int) -> list[int]:
+    """How many to pick in each of the `years` left (this one first) so that
+    the `not_reported` deputies all report face to face once.
+
+    Each year takes the rounding rule's `base` while the later years, at most
+    `cap` (30%) each, can still reach everyone; when they cannot, the rest is
+    shared evenly over the years left, the larger years first, so that the
+    largest year is as small as the numbers allow.
+    """
+    counts = []
+    left = not_reported
+    for remaining in range(years, 0, -1):
+        if left <= (remaining - 1) * cap + base:
+            this_year = base
+        else:
+            this_year = max(base, ceil(left / remaining))
+        counts.append(this_year)
+        left = max(0, left - this_year)
+    return counts
 
 
 def spread_months(count: int, *, first: int = 3, last: int = 11) -> list[int]:

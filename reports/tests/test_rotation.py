@@ -14,6 +14,7 @@ from reports.rotation import (
     plan_rotation,
     rank_candidates,
     rotation_size,
+    spread_counts,
     spread_months,
     yearly_cap,
 )
@@ -175,3 +176,30 @@ def test_months_are_spread_over_the_working_year(count):
 def test_yearly_cap_is_thirty_percent_but_at_least_one():
     assert [yearly_cap(n) for n in (0, 1, 3, 6, 7, 10, 40)] == [0, 1, 1, 1, 2, 3, 12]
     assert all(yearly_cap(n) == max(1, floor(n * 3 / 10)) for n in range(1, 41))
+
+
+def test_look_ahead_spreads_the_extra_over_the_years_left():
+    # Six deputies, four reporting years, one a year at 30%: 2, 2, 1, 1 rather than 3, 1, 1, 1.
+    reports, years = _simulate_term(6, seed=11)
+    assert [result.count for _before, result in years] == [2, 2, 1, 1]
+    first = years[0][1]
+    assert first.lookahead_applied and "2、2、1、1" in first.explanation and "平均分到余下各年" in first.explanation
+
+
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=0, max_value=10_000))
+@settings(max_examples=150)
+def test_no_year_stands_far_above_the_others(n, seed):
+    reports, years = _simulate_term(n, seed)
+    counts = [result.count for _before, result in years]
+    reporting_years = TERM_LENGTH - 1
+    # The largest year is as small as the term allows: 30% (at least one), or the
+    # even share when the group is too small to reach everyone at 30%.
+    assert max(counts) <= max(yearly_cap(n), -(-n // reporting_years))
+
+
+def test_spread_counts_put_the_larger_years_first():
+    assert spread_counts(6, years=4, base=1, cap=1) == [2, 2, 1, 1]
+    assert spread_counts(9, years=4, base=2, cap=2) == [3, 2, 2, 2]
+    # While 30% in the later years still reaches everyone, this year keeps the rounding rule.
+    assert spread_counts(10, years=4, base=2, cap=3) == [2, 2, 3, 3]
+    assert spread_counts(0, years=3, base=1, cap=1) == [1, 1, 1]
