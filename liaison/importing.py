@@ -321,6 +321,9 @@ class RosterResult(Result):
     """Import results whose error rows are numbered as in Excel."""
 
     excel_rows: list[int] = []
+    # Columns of the file the roster does not read, named as in the file: the
+    # preview warns about them so nobody thinks a "籍贯" column was saved.
+    ignored_columns: list[str] = []
 
     def excel_row(self, number: int | None) -> int | None:
         if number is None or not 1 <= number <= len(self.excel_rows):
@@ -343,6 +346,8 @@ class RosterResource(ModelResource):
 
     required_columns: list[str] = []
     optional_columns: list[str] = []
+    # Columns a roster carries that are not data: skipped without a warning.
+    skipped_columns: tuple[str, ...] = ("序号", "编号", "序", "No.")
     aliases: dict[str, str] = {}
     # model field -> column, so model validation errors name the column
     field_columns: dict[str, str] = {}
@@ -368,6 +373,7 @@ class RosterResource(ModelResource):
         self.parsed: dict = {}
         self.seen_keys: dict[tuple, int] = {}
         self.columns_present: set[str] = set()
+        self.ignored_columns: list[str] = []
 
     @classmethod
     def get_result_class(cls):
@@ -398,10 +404,24 @@ class RosterResource(ModelResource):
         try:
             self.excel_rows = normalize_roster(dataset, required=self.required_columns, aliases=self.aliases)
             self.columns_present = set(dataset.headers)
+            self.ignored_columns = self.unrecognised_columns(dataset)
             self.prepare()
         except RosterFileError:
             dataset.wipe()
             raise
+
+    def unrecognised_columns(self, dataset) -> list[str]:
+        """The file's columns this roster does not read (and that hold something)."""
+        known = {*self.required_columns, *self.optional_columns, *self.skipped_columns}
+        ignored = []
+        for index, header in enumerate(dataset.headers):
+            if header in known:
+                continue
+            if not any(clean_text(value) for value in dataset.get_col(index)):
+                if header.startswith("第") and header.endswith("列"):
+                    continue  # an empty column without a name: nothing to lose
+            ignored.append(header)
+        return ignored
 
     def prepare(self) -> None:
         """Load what rows are matched against (terms, constituencies…) once per file."""
@@ -467,6 +487,7 @@ class RosterResource(ModelResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.excel_rows = self.excel_rows
+        result.ignored_columns = self.ignored_columns
         for invalid in result.invalid_rows:
             invalid.number = result.excel_row(invalid.number)
 

@@ -245,3 +245,21 @@ def test_export_needs_office_staff(client_of, committee_user, community_a):
 
     assert response.status_code == 403
     assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["013812345678", "0000-0000000", "87654321"])
+def test_a_phone_that_is_neither_mobile_nor_landline_names_row_and_column(staff_user, community_a, phone):
+    content = xlsx([[1, "王芳", "13812345678", "幸福里社区", "低收入家庭"], [2, "赵敏", phone, "幸福里社区", "一般选民"]])
+    result = run_import(content, staff_user)
+    assert [invalid.number for invalid in result.invalid_rows] == [4]
+    assert any(m.startswith("第4行“联系电话”列：") for m in all_errors(result)), all_errors(result)
+    assert Constituent.objects.count() == 0
+
+
+def test_unknown_columns_are_named_as_ignored(staff_user, community_a):
+    content = xlsx([[1, "王芳", "13812345678", "幸福里社区", "低收入家庭", "女", None]],
+                   header=[*HEADER, "性别", None])
+    result = run_import(content, staff_user)
+    assert not result.has_validation_errors(), all_errors(result)
+    # 序号 is expected and skipped quietly; an empty nameless column holds nothing to lose.
+    assert result.ignored_columns == ["性别"]

@@ -359,3 +359,40 @@ def test_many_rows_import_with_flat_lookups(staff_user, term, django_assert_max_
     with django_assert_max_num_queries(60 * 5 + 10):
         result = DeputyResource().import_data(dataset, user=staff_user)
     assert result.totals["new"] == 60
+
+
+@pytest.mark.parametrize("phone", ["013812345678", "0000-0000000", "12345678", "400-123-4567"])
+def test_a_phone_without_area_code_or_mobile_form_names_row_and_column(staff_user, constituency_a, phone):
+    # 013812345678 passed as a "landline" before: a mobile with a stray 0 in front.
+    content = xlsx([row("李明", "1960.01"), row("吴刚", "1962.02", phone=phone, number=2)])
+    result = run_import(content, staff_user)
+    assert [invalid.number for invalid in result.invalid_rows] == [4]
+    assert any(m.startswith("第4行“联系电话”列：") and "不是有效的大陆电话号码" in m for m in all_errors(result))
+    assert Deputy.objects.count() == 0
+
+
+def test_mobile_and_landline_in_usual_forms_are_accepted(staff_user, constituency_a):
+    content = xlsx([row("李明", "1960.01", phone="138-1234-5678"), row("吴刚", "1962.02", phone="0571-87654321",
+                                                                       number=2)])
+    result = run_import(content, staff_user)
+    assert not result.has_validation_errors(), all_errors(result)
+    assert sorted(Deputy.objects.values_list("phone", flat=True)) == ["0571-87654321", "13812345678"]
+
+
+def test_columns_the_roster_does_not_read_are_listed_in_the_preview(client_of, roster_staff, constituency_a):
+    header = [*HEADER, "籍贯", "学历"]
+    content = xlsx([[*row("李明", "1960.01"), "浙江杭州", "本科"]], header=header)
+    result = run_import(content, roster_staff, dry_run=True)
+    assert result.ignored_columns == ["籍贯", "学历"]
+
+    preview = client_of(roster_staff).post(reverse("admin:deputies_deputy_import"),
+                                           {"format": "0", "import_file": upload(content)})
+    page = preview.content.decode()
+    assert "确认导入" in page
+    assert "以下列系统不认识，导入时将被忽略" in page and "籍贯、学历" in page
+
+
+def test_a_roster_with_only_known_columns_warns_about_nothing(client_of, roster_staff, constituency_a):
+    preview = client_of(roster_staff).post(reverse("admin:deputies_deputy_import"),
+                                           {"format": "0", "import_file": upload(xlsx([row("李明", "1960.01")]))})
+    assert "导入时将被忽略" not in preview.content.decode()
