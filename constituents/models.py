@@ -66,7 +66,10 @@ class ConstituentQuerySet(ScopedQuerySet):
     group_path = "community__constituency__group"
 
     def for_deputy_user(self, user):
-        # A deputy works with the constituents of the constituencies of their group.
+        # A deputy works with the constituents of the constituencies of their group;
+        # from the day they leave office, with none (their own records keep the names masked).
+        if user.has_left_office:
+            return self.none()
         return self.filter(community__constituency__group__deputies__user=user).distinct()
 
 

@@ -20,6 +20,14 @@ def constituent_list(request):
     return render(request, "constituents/constituent_list.html", {"filter": constituent_filter, "page": page})
 
 
+def _mask_reason(user) -> str:
+    if user.has_left_office:
+        return user.write_refusal
+    if user.is_deputy:
+        return "您只能查看本人选区选民的完整信息，本组其他选区的选民只显示脱敏信息。"
+    return "您的角色只能查看脱敏信息。"
+
+
 @login_required
 def constituent_detail(request, pk: int):
     constituent = get_object_or_404(
@@ -28,7 +36,7 @@ def constituent_detail(request, pk: int):
     show_full = False
     if request.method == "POST" and request.POST.get("reveal"):
         if not may_see_in_full(request.user, constituent):
-            raise PermissionDenied("您的角色只能查看脱敏信息。")
+            raise PermissionDenied(_mask_reason(request.user))
         log_access(user=request.user, obj=constituent, request=request)
         show_full = True
     return render(
@@ -38,6 +46,7 @@ def constituent_detail(request, pk: int):
             "constituent": constituent,
             "show_full": show_full,
             "may_reveal": may_see_in_full(request.user, constituent),
+            "mask_reason": "" if request.user.is_office_staff or request.user.is_liaison else _mask_reason(request.user),
             "history": history_of(constituent) if request.user.is_office_staff and show_full else None,
         },
     )

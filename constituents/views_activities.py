@@ -59,7 +59,7 @@ def _raiser_choices(constituent_options, new_rows: int) -> list[tuple[str, str]]
 def activity_create(request):
     user = request.user
     if not user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+        raise PermissionDenied(user.write_refusal)
     constituency = _chosen_constituency(request, user)
     communities = (
         Community.objects.visible_to(user).filter(constituency=constituency)

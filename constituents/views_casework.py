@@ -78,7 +78,7 @@ def problem_list(request):
 def problem_create(request):
     user = request.user
     if not user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+        raise PermissionDenied(user.write_refusal)
     constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True)
     wanted = request.POST.get("constituency") or request.GET.get("constituency")
     constituency = constituencies.filter(pk=wanted).first() if wanted and str(wanted).isdigit() else None
@@ -317,7 +317,7 @@ def _run_step(step: str, problem: Problem, data: dict, user) -> str:
 def problem_step(request, pk: int, step: str):
     """One page per step of the pipeline; the services decide whether the step is allowed now."""
     if not request.user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+        raise PermissionDenied(request.user.write_refusal)
     problem = get_object_or_404(
         Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency"), pk=pk
     )

@@ -43,7 +43,7 @@ def _problem_choices(user):
 def suggestion_create(request):
     user = request.user
     if not user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+        raise PermissionDenied(user.write_refusal)
     problems = _problem_choices(user)
     initial: dict = {}
     category = request.GET.get("category")
@@ -80,7 +80,7 @@ def suggestion_create(request):
 def suggestion_edit(request, pk: int):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
     if not request.user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+        raise PermissionDenied(request.user.write_refusal)
     form = SuggestionForm(
         request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
         initial={

@@ -1,11 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.importing import RosterAdminMixin
 
-from .models import Community, Constituency, Department, Deputy, DeputyGroup, SubDistrict, Term
+from .models import Community, Constituency, Department, Deputy, DeputyGroup, DeputyStatus, SubDistrict, Term
 from .resources import DeputyResource
+from .services import deputy_leave
 
 
 @admin.register(Term)
@@ -64,6 +66,22 @@ class DeputyAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     export_file_stem = "代表名册"
     import_noun = "名代表"
     export_note = "导出本届代表名册（按当前的筛选条件）。导出的文件可以在 Excel 或 WPS 中修改后重新导入。"
+
+    def save_model(self, request, obj, form, change):
+        # Leaving office goes through its service (audited as 代表离任; the account
+        # stops writing and its sessions end), not through a plain field edit.
+        leaving = change and obj.status != DeputyStatus.SERVING and (
+            {"status", "left_on"} & set(form.changed_data)
+        )
+        if not leaving:
+            return super().save_model(request, obj, form, change)
+        status, left_on = obj.status, obj.left_on
+        obj.status, obj.left_on = form.initial.get("status"), form.initial.get("left_on")
+        super().save_model(request, obj, form, change)
+        try:
+            deputy_leave(deputy=obj, status=status, left_on=left_on, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages))
 
 
 @admin.register(Department)

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from liaison.audit import audited
 
@@ -21,7 +22,24 @@ def deputy_leave(*, deputy: Deputy, status: str, left_on: dt.date, acting_user) 
     deputy.left_on = left_on
     audited(deputy, action="deputies.deputy.left", user=acting_user)
     deputy.save(update_fields=["status", "left_on"])
+    if deputy.user_id and left_on <= timezone.localdate():
+        # From the day they leave the account reads only its own past records
+        # (User.has_left_office); whoever is signed in as them signs in again.
+        _end_sessions(deputy.user_id)
     return deputy
+
+
+def _end_sessions(user_id: int) -> int:
+    """Delete the live database sessions of one account; returns how many."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 @transaction.atomic

@@ -5,13 +5,21 @@ made in a page, a service, a task or the admin. Services name the action
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from .models import AccessLog
 
 
 def audited(instance: models.Model, *, action: str, user=None) -> models.Model:
-    """Mark the next save of `instance` with who did it and which action it was."""
+    """Mark the next save of `instance` with who did it and which action it was.
+
+    Every service passes its acting user through here before it saves, so this
+    is also the last guard for accounts that may no longer write at all (a
+    deputy who left office): the service is refused in Chinese, nothing saved.
+    """
+    if user is not None and getattr(user, "has_left_office", False):
+        raise ValidationError(user.write_refusal)
     instance._history_user = user if (user is not None and user.is_authenticated) else None
     instance._change_reason = action
     return instance

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
@@ -91,8 +92,20 @@ class User(AbstractUser):
 
     @property
     def can_write(self) -> bool:
-        """The standing committee reads; everyone else writes within their scope."""
-        return self.is_active and not self.is_committee
+        """The standing committee reads; a deputy who left office reads their own past
+        records; everyone else writes within their scope."""
+        return self.is_active and not self.is_committee and not self.has_left_office
+
+    @property
+    def write_refusal(self) -> str:
+        """Why this account may not write, in words for the person (empty when it may)."""
+        if self.has_left_office:
+            return "您已离任，不能再登记或修改任何内容；本人以前的记录仍可查看。"
+        if self.is_committee:
+            return "常委会账号只能查看，不能修改。"
+        if not self.can_write:
+            return "您的账号不能修改。"
+        return ""
 
     @cached_property
     def current_deputy(self):
@@ -102,6 +115,15 @@ class User(AbstractUser):
             .filter(term__is_current=True)
             .first()
         )
+
+    @cached_property
+    def has_left_office(self) -> bool:
+        """A deputy's account from the day the deputy left office (辞职、罢免、调离、去世):
+        no constituents, no unmasking, no writes; their own past records stay readable."""
+        if self.role != Role.DEPUTY or self.is_superuser or self.pk is None:
+            return False
+        deputy = self.current_deputy
+        return deputy is not None and deputy.left_on is not None and deputy.left_on <= timezone.localdate()
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -15,7 +15,7 @@ def require_write(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS") and not request.user.can_write:
-            raise PermissionDenied("常委会账号只能查看，不能修改。")
+            raise PermissionDenied(request.user.write_refusal)
         return view(request, *args, **kwargs)
 
     return wrapper

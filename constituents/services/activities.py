@@ -55,10 +55,16 @@ def constituent_create(
 
 
 def may_see_in_full(user, constituent: Constituent) -> bool:
-    """Office staff, and the liaisons and deputies who work with this constituent
-    (the row already came through `visible_to`), may unmask personal data; the
-    committee reads masked data only."""
-    return user.is_office_staff or user.is_liaison or user.is_deputy
+    """Who may unmask a constituent's personal data (the row already came through
+    `visible_to`): office staff; the liaisons of the constituent's group; a serving
+    deputy only for the constituents of their own constituency (the rest of the
+    group stays masked). The committee and deputies who left office read masked data."""
+    if user.is_office_staff or user.is_liaison:
+        return True
+    if not user.is_deputy or user.has_left_office:
+        return False
+    deputy = user.current_deputy
+    return deputy is not None and constituent.community.constituency_id == deputy.constituency_id
 
 
 # ---------------------------------------------------------------------------

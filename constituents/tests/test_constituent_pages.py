@@ -28,3 +28,30 @@ def test_constituent_list_is_masked_and_flat(client_of, liaison_a, community_a, 
         client, reverse("constituents:constituent_list"),
         grow=lambda: ConstituentFactory.create_batch(30, community=community_a),
     )
+
+
+def test_a_deputy_unmasks_only_their_own_constituency(client_of, deputy_a, liaison_a, term, group_a, community_a):
+    from deputies.tests.factories import CommunityFactory, ConstituencyFactory
+
+    other_constituency = ConstituencyFactory(term=term, group=group_a, name="第3选区")
+    neighbour = ConstituentFactory(community=CommunityFactory(constituency=other_constituency),
+                                   name="钱学文", phone="13700001111")
+    own = ConstituentFactory(community=community_a, name="赵桂芳", phone="13912345678")
+    client = client_of(deputy_a.user)
+
+    # The rest of the group is listed, masked, and stays masked.
+    url = reverse("constituents:constituent_detail", args=[neighbour.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "钱**" in page.content.decode()
+    assert "查看完整信息" not in page.content.decode() and "只能查看本人选区选民的完整信息" in page.content.decode()
+    refused = client.post(url, {"reveal": "1"})
+    assert refused.status_code == 403 and "钱学文" not in refused.content.decode()
+    assert not AccessLog.objects.exists()
+
+    revealed = client.post(reverse("constituents:constituent_detail", args=[own.pk]), {"reveal": "1"})
+    assert "赵桂芳" in revealed.content.decode()
+    assert list(AccessLog.objects.values_list("object_id", flat=True)) == [str(own.pk)]
+
+    # The group's liaison works with the whole group.
+    liaison_page = client_of(liaison_a).post(url, {"reveal": "1"}).content.decode()
+    assert "钱学文" in liaison_page
