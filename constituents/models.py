@@ -302,11 +302,7 @@ class ProblemQuerySet(ScopedQuerySet):
         return self.filter(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
 
     def with_overdue_forwardings(self, today: dt.date):
-        return self.filter(
-            state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
-            forwardings__status__in=Forwarding.OPEN_STATUSES,
-            forwardings__deadline__lt=today,
-        ).distinct()
+        return self.filter(models.Exists(Forwarding.objects.overdue(today).filter(problem=models.OuterRef("pk"))))
 
     def livelihood_solved(self):
         return self.filter(is_livelihood=True, outcome=Problem.Outcome.RESOLVED)
@@ -444,10 +440,16 @@ class ForwardingQuerySet(ScopedQuerySet):
 
 
 def overdue_condition(today: dt.date) -> models.Q:
-    """A department past its deadline while it still holds the problem: the one overdue rule."""
+    """A department past its deadline while it still holds the problem: the one overdue rule.
+
+    Only an open forwarding of the problem's current round counts: one closed by
+    a suggestion's reply (已由建议答复) or left over from an earlier round is not
+    held against the department.
+    """
     return models.Q(
         status__in=Forwarding.OPEN_STATUSES, deadline__lt=today,
         problem__state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
+        round=models.F("problem__round"),
     )
 
 
@@ -459,6 +461,9 @@ class Forwarding(models.Model):
         HANDLING = "handling", "办理中"
         REPLIED = "replied", "已答复"
         RETURNED = "returned", "已退办"
+        # A bill or suggestion's reply answered the problem while this department
+        # still held it: closed without a reply of its own, never overdue.
+        BY_SUGGESTION = "by_suggestion", "已由建议答复"
 
     OPEN_STATUSES = (Status.PENDING, Status.HANDLING)
 

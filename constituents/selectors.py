@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
 from .conf import casework_setting
-from .models import ContactActivity, Problem
+from .models import ContactActivity, Forwarding, Problem
 
 
 def count_per_row(queryset: QuerySet, outer: str) -> Coalesce:
@@ -65,11 +65,7 @@ def deputy_casework_summary(problems: QuerySet[Problem], today: dt.date) -> dict
         awaiting_feedback=Count("pk", filter=Q(state__in=[State.RESOLVED, State.UNSOLVABLE]), distinct=True),
         overdue=Count(
             "pk",
-            filter=Q(
-                state__in=[State.FORWARDED, State.HANDLING],
-                forwardings__status__in=["pending", "handling"],
-                forwardings__deadline__lt=today,
-            ),
+            filter=Q(Exists(Forwarding.objects.overdue(today).filter(problem=OuterRef("pk")))),
             distinct=True,
         ),
         livelihood_solved=Count(
@@ -121,7 +117,7 @@ def department_year_stats(forwardings: QuerySet, year: int, today: dt.date) -> l
     cases the department kept (returns 退办 excluded), so a large department and a
     small one compare fairly; only departments with enough cases are ranked.
     """
-    from .models import Forwarding, overdue_condition
+    from .models import overdue_condition
 
     Status = Forwarding.Status
     rows = list(
@@ -131,16 +127,20 @@ def department_year_stats(forwardings: QuerySet, year: int, today: dt.date) -> l
         .annotate(
             received=Count("pk"),
             returned=Count("pk", filter=Q(status=Status.RETURNED)),
-            acknowledged=Count("pk", filter=Q(accepted_on__isnull=False) & ~Q(status=Status.RETURNED)),
+            acknowledged=Count(
+                "pk", filter=Q(accepted_on__isnull=False) & ~Q(status__in=[Status.RETURNED, Status.BY_SUGGESTION])
+            ),
             replied=Count("pk", filter=Q(status=Status.REPLIED)),
             replied_on_time=Count("pk", filter=Q(status=Status.REPLIED, replied_on__lte=F("deadline"))),
             overdue_open=Count("pk", filter=overdue_condition(today)),
+            by_suggestion=Count("pk", filter=Q(status=Status.BY_SUGGESTION)),
             class_a=Count("pk", filter=Q(status=Status.REPLIED, result_class="A")),
         )
     )
     minimum = casework_setting("DEPARTMENT_RANKING_MIN_CASES")
     for row in rows:
-        kept = row["received"] - row["returned"]
+        # A case a suggestion's reply closed is neither kept nor late for the department.
+        kept = row["received"] - row["returned"] - row["by_suggestion"]
         row["kept"] = kept
         row["acknowledged_rate"] = row["acknowledged"] / kept if kept else None
         row["replied_rate"] = row["replied"] / kept if kept else None

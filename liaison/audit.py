@@ -70,6 +70,8 @@ ACTION_LABELS = {
     "constituents.forwarding.accepted": "部门受理",
     "constituents.forwarding.replied": "部门答复",
     "constituents.forwarding.returned": "部门退办",
+    # casework-fixes: a suggestion's reply closes the departments' open parts
+    "constituents.forwarding.closed_by_suggestion": "已由建议答复",
     "constituents.followup.added": "督办记录",
     "constituents.suggestion.drafted": "起草议案/建议",
     "constituents.suggestion.updated": "修改议案/建议",

@@ -15,6 +15,7 @@ from liaison.audit import audited
 
 from ..conf import casework_setting
 from ..models import (
+    Forwarding,
     Problem,
     ProblemFeedback,
     ResultClass,
@@ -249,12 +250,19 @@ def suggestion_merge(*, suggestion: Suggestion, into: Suggestion, acting_user) -
 
 
 def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
+    """The reply becomes the result of each linked problem not yet fed back.
+
+    A problem already fed back (已反馈) keeps its result: its constituents were
+    told and it is not moved again. The departments still holding a moved
+    problem close their part as 已由建议答复: not a reply of theirs, and never
+    overdue against them.
+    """
     solved = suggestion.result_class in (ResultClass.A, ResultClass.B)
     summary = (
         f"代表就此问题提出{suggestion.get_kind_display()}“{suggestion.title}”，"
         f"{suggestion.lead_department}答复（{suggestion.get_result_class_display()}）：{suggestion.reply_text}"
     )
-    problems = list(suggestion.problems.select_for_update().order_by("pk"))
+    problems = list(suggestion.problems.select_for_update().exclude(state=State.FED_BACK).order_by("pk"))
     for problem in problems:
         problem.outcome = Problem.Outcome.RESOLVED if solved else Problem.Outcome.UNSOLVABLE
         problem.state = State.RESOLVED if solved else State.UNSOLVABLE
@@ -268,6 +276,15 @@ def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
         problems, Problem,
         ["outcome", "state", "unsolvable_reason", "result_on", "state_since", "result_summary", "updated_at"],
         default_user=user, default_change_reason="constituents.problem.suggestion_replied",
+    )
+    still_open = list(
+        Forwarding.objects.select_for_update().filter(problem__in=problems, status__in=Forwarding.OPEN_STATUSES)
+    )
+    for forwarding in still_open:
+        forwarding.status = Forwarding.Status.BY_SUGGESTION
+    bulk_update_with_history(
+        still_open, Forwarding, ["status"],
+        default_user=user, default_change_reason="constituents.forwarding.closed_by_suggestion",
     )
     raisers = Problem.constituents.through.objects.filter(problem__in=problems).values_list(
         "problem_id", "constituent_id"

@@ -57,13 +57,15 @@ def test_reply_fans_out_to_every_linked_problem_and_each_constituent(deputy_a, l
                                assigned_on=D(2026, 9, 25), acting_user=liaison_a)
     queued = services.suggestion_record_reply(suggestion=suggestion, reply_text="已列入明年老旧小区改造计划",
                                               result_class="B", replied_on=D(2026, 11, 2), acting_user=liaison_a)
-    assert queued == 4
-    for problem in Problem.objects.filter(pk__in=[registered.pk, fed_back.pk, anonymous.pk]):
+    assert queued == 3
+    for problem in Problem.objects.filter(pk__in=[registered.pk, anonymous.pk]):
         assert problem.state == State.RESOLVED and problem.outcome == Problem.Outcome.RESOLVED
         assert "已列入明年老旧小区改造计划" in problem.result_summary and problem.result_on == D(2026, 11, 2)
         assert problem.history.first().history_change_reason == "constituents.problem.suggestion_replied"
+    # Already fed back: its constituent was told, it is not moved again.
+    assert Problem.objects.get(pk=fed_back.pk).state == State.FED_BACK
     pending = ProblemFeedback.objects.filter(suggestion=suggestion, status=ProblemFeedback.Status.PENDING)
-    assert set(pending.values_list("constituent_id", flat=True)) == {people[0].pk, people[1].pk, people[2].pk, None}
+    assert set(pending.values_list("constituent_id", flat=True)) == {people[0].pk, people[1].pk, None}
     # Each constituent is then told through the usual feedback step.
     services.problem_feedback(problem=registered, how="phone", when=D(2026, 11, 3), acting_user=liaison_a)
     assert Problem.objects.get(pk=registered.pk).state == State.FED_BACK
