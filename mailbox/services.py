@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -522,14 +523,41 @@ def summary_rows(*, group: DeputyGroup, quarter: Quarter) -> dict:
 
     Plain JSON-ready values: the same dict is shown for a draft and frozen as
     the snapshot of a submitted summary (and is what its PDF will print).
-    Three queries, however many problems.
+    Every problem reaches the committee once: one registered after its own
+    quarter's list was submitted (a late letter) goes into the next list not
+    yet submitted when it was registered, marked 补报（第N季度）.
+    Four queries, however many problems.
     """
-    problems = list(
-        Problem.objects.filter(group=group, raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day)
-        .select_related("deputy", "constituency", "community")
+    submitted = {
+        Quarter(year, number): at
+        for year, number, at in QuarterlySummary.objects.filter(
+            group=group, status=QuarterlySummary.Status.SUBMITTED
+        ).values_list("year", "quarter", "submitted_at")
+    }
+    own = submitted.get(quarter)
+    previous = submitted.get(quarter.previous())
+    belongs = Q(raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day)
+    if previous is not None:
+        belongs |= Q(raised_on__lt=quarter.first_day, created_at__gt=previous)
+    candidates = Problem.objects.filter(belongs, group=group)
+    if own is not None:
+        candidates = candidates.filter(created_at__lte=own)  # later ones go to the next list
+    candidates = list(
+        candidates.select_related("deputy", "constituency", "community")
         .prefetch_related("forwardings__department")
         .order_by("raised_on", "pk")
     )
+    problems, late_from = [], {}
+    for problem in candidates:
+        if problem.raised_on >= quarter.first_day:
+            problems.append(problem)
+            continue
+        origin = Quarter.of(problem.raised_on)
+        if _late_for(origin, quarter, problem.created_at, submitted):
+            problems.append(problem)
+            late_from[problem.pk] = origin
+    # The quarter's own problems first, then the late ones.
+    problems.sort(key=lambda p: (p.pk in late_from, p.raised_on, p.pk))
     letters = dict(Letter.objects.filter(problem__in=problems).values_list("problem_id", "channel"))
     rows, by_category, by_state = [], {}, {}
     for number, problem in enumerate(problems, start=1):
@@ -550,6 +578,7 @@ def summary_rows(*, group: DeputyGroup, quarter: Quarter) -> dict:
             "state": problem.display_state,
             "result": problem.result_summary,
             "is_letter": problem.pk in letters,
+            "late_label": _late_label(late_from[problem.pk], quarter) if problem.pk in late_from else "",
         })
         by_category[problem.get_category_display()] = by_category.get(problem.get_category_display(), 0) + 1
         by_state[problem.display_state] = by_state.get(problem.display_state, 0) + 1
@@ -562,11 +591,28 @@ def summary_rows(*, group: DeputyGroup, quarter: Quarter) -> dict:
         "last_day": quarter.last_day.isoformat(),
         "total": len(rows),
         "letters": sum(1 for row in rows if row["is_letter"]),
+        "late": len(late_from),
         "solved": sum(1 for p in problems if p.outcome == Problem.Outcome.RESOLVED),
         "by_category": sorted(by_category.items(), key=lambda item: -item[1]),
         "by_state": [(label, by_state[label]) for label in _state_order() if label in by_state],
         "rows": rows,
     }
+
+
+def _late_for(origin: Quarter, quarter: Quarter, created_at: dt.datetime, submitted: dict) -> bool:
+    """Whether `quarter` is the first list still open when a problem of `origin` was registered."""
+    at = origin
+    while at < quarter:
+        sent = submitted.get(at)
+        if sent is None or sent >= created_at:
+            return False  # that earlier list was still open: it went (or goes) there
+        at = at.next()
+    return True
+
+
+def _late_label(origin: Quarter, quarter: Quarter) -> str:
+    name = origin.label if origin.year != quarter.year else origin.label.split("年", 1)[1]
+    return f"补报（{name}）"
 
 
 def _state_order() -> list[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from constituents.models import Problem
@@ -147,3 +148,70 @@ def test_only_the_committee_and_the_office_mark_issues(client_of, liaison_a, dep
         assert response.status_code == 403
     assert client_of(liaison_a).get(reverse("mailbox:issue_board")).status_code == 403
     assert not SupervisedIssue.objects.exists()
+
+
+def _submit(group, quarter, liaison, at):
+    open_quarterly_summaries(quarter.year, quarter.number)
+    summary = QuarterlySummary.objects.get(group=group, year=quarter.year, quarter=quarter.number)
+    summary = services.summary_submit(summary=summary, remarks="", acting_user=liaison)
+    QuarterlySummary.objects.filter(pk=summary.pk).update(submitted_at=at)
+    return QuarterlySummary.objects.get(pk=summary.pk)
+
+
+def _registered(problem, at):
+    Problem.objects.filter(pk=problem.pk).update(created_at=at)
+    return problem
+
+
+def test_a_late_letter_goes_into_the_next_list_once_marked_as_late(deputy_a, group_a, group_b, constituency_a,
+                                                                   constituency_b, liaison_a):
+    q2 = Quarter(2026, 2)
+    at = lambda *args: dt.datetime(*args, tzinfo=dt.UTC)  # noqa: E731
+    on_time = _registered(ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 6, 10), text="按时登记"),
+                          at(2026, 6, 11, 2))
+    q2_summary = _submit(group_a, q2, liaison_a, at(2026, 7, 3, 2))
+    assert [row["text"] for row in q2_summary.snapshot["rows"]] == ["按时登记"]
+
+    # A letter of June, registered after the second quarter's list was submitted.
+    late = _registered(ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 6, 28), text="六月来信",
+                                      source=Problem.Source.LETTER), at(2026, 7, 6, 2))
+    ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 8, 1), text="八月问题")
+
+    # The submitted list stays as it was; the live view of it does not take the late letter either.
+    assert [row["text"] for row in services.summary_rows(group=group_a, quarter=q2)["rows"]] == ["按时登记"]
+    q3 = services.summary_rows(group=group_a, quarter=Q3)
+    assert [(row["text"], row["late_label"]) for row in q3["rows"]] == [("八月问题", ""), ("六月来信", "补报（第二季度）")]
+    assert q3["total"] == 2 and q3["late"] == 1
+
+    q3_summary = _submit(group_a, Q3, liaison_a, at(2026, 10, 9, 2))
+    assert [row["late_label"] for row in q3_summary.snapshot["rows"]] == ["", "补报（第二季度）"]
+    # And never again in a later list.
+    q4 = services.summary_rows(group=group_a, quarter=Quarter(2026, 4))
+    assert late.pk not in [row["problem_id"] for row in q4["rows"]]
+    assert on_time.pk not in [row["problem_id"] for row in q4["rows"]]
+
+    page = Client()
+    page.force_login(liaison_a)
+    assert "补报（第二季度）" in page.get(q3_summary.get_absolute_url()).content.decode()
+
+
+def test_a_late_letter_waits_for_the_first_list_still_open(deputy_a, group_a, group_b, constituency_a,
+                                                           constituency_b, liaison_a):
+    at = lambda *args: dt.datetime(*args, tzinfo=dt.UTC)  # noqa: E731
+    _submit(group_a, Quarter(2026, 1), liaison_a, at(2026, 4, 3))
+    # Registered after the first quarter's list went, before the second's: it goes into the second.
+    march = _registered(ProblemFactory(deputy=deputy_a, raised_on=dt.date(2026, 3, 30), text="三月来信"),
+                        at(2026, 5, 1))
+    q2 = services.summary_rows(group=group_a, quarter=Quarter(2026, 2))
+    assert [(row["problem_id"], row["late_label"]) for row in q2["rows"]] == [(march.pk, "补报（第一季度）")]
+    assert march.pk not in [row["problem_id"] for row in services.summary_rows(group=group_a, quarter=Q3)["rows"]]
+
+
+def test_a_late_letter_of_last_year_names_the_year(deputy_a, group_a, group_b, constituency_a, constituency_b,
+                                                   liaison_a):
+    at = lambda *args: dt.datetime(*args, tzinfo=dt.UTC)  # noqa: E731
+    _submit(group_a, Quarter(2025, 4), liaison_a, at(2026, 1, 5))
+    december = _registered(ProblemFactory(deputy=deputy_a, raised_on=dt.date(2025, 12, 29), text="年底来信"),
+                           at(2026, 1, 8))
+    q1 = services.summary_rows(group=group_a, quarter=Quarter(2026, 1))
+    assert [(row["problem_id"], row["late_label"]) for row in q1["rows"]] == [(december.pk, "补报（2025年第四季度）")]
