@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -92,3 +92,34 @@ class SuggestionAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["proposers", "co_departments"]
     raw_id_fields = ["problems", "lead_deputy"]
     list_select_related = ["lead_deputy", "lead_department"]
+
+
+# 工作日调整 (节假日与调休): registered by liaison/admin.py; the office's changes go
+# through the deadline services here, which recompute the open estimated deadlines
+# of that year and audit each one (liaison cannot import this app, so the
+# registration is taken over here rather than hidden in a signal).
+from liaison.admin import WorkdayOverrideAdmin as BaseWorkdayOverrideAdmin  # noqa: E402
+from liaison.models import WorkdayOverride  # noqa: E402
+
+from .services import workday_override_delete, workday_override_save  # noqa: E402
+
+admin.site.unregister(WorkdayOverride)
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(BaseWorkdayOverrideAdmin):
+    def save_model(self, request, obj, form, change):
+        self._tell(request, workday_override_save(override=obj, acting_user=request.user))
+
+    def delete_model(self, request, obj):
+        self._tell(request, workday_override_delete(override=obj, acting_user=request.user))
+
+    def delete_queryset(self, request, queryset):
+        moved = 0
+        for override in queryset.order_by("day"):
+            moved += workday_override_delete(override=override, acting_user=request.user)
+        self._tell(request, moved)
+
+    def _tell(self, request, moved: int) -> None:
+        if moved:
+            messages.info(request, f"已按新的节假日安排重新计算 {moved} 个估算的答复期限。")

@@ -476,8 +476,13 @@ class Forwarding(models.Model):
     forwarded_on = models.DateField("转交日期")
     deadline = models.DateField("答复期限")
     deadline_is_estimate = models.BooleanField(
-        "期限按周一至周五估算", default=False,
-        help_text="期限跨入尚无节假日安排的年份时，暂按周一至周五计算；工作人员在后台录入该年节假日后以录入为准",
+        "期限为估算", default=False,
+        help_text="期限跨入尚未公布节假日安排的年份时，按法定节假日估算（不含当年调休）；"
+        "工作人员在后台录入该年节假日和调休后自动重算",
+    )
+    deadline_in_working_days = models.BooleanField(
+        "期限按工作日计算", default=False,
+        help_text="按转交后若干个工作日算出的期限（而不是指定的日期）：节假日安排有变时随之重算",
     )
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)

@@ -117,7 +117,7 @@ class TimelineEntry:
 def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> list[TimelineEntry]:
     entries = [TimelineEntry(problem.raised_on, f"群众反映（{problem.get_source_display()}）", problem.text[:80], "primary")]
     for f in forwardings:
-        deadline = f"答复期限{f.deadline:%Y年%-m月%-d日}" + ("（按周一至周五估算）" if f.deadline_is_estimate else "")
+        deadline = f"答复期限{f.deadline:%Y年%-m月%-d日}" + ("（估算，未含调休）" if f.deadline_is_estimate else "")
         entries.append(TimelineEntry(f.forwarded_on, f"转交{f.department.name}", deadline, "info"))
         if f.accepted_on:
             entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}受理，开始办理", "", "info"))

@@ -70,8 +70,12 @@ ACTION_LABELS = {
     "constituents.forwarding.accepted": "部门受理",
     "constituents.forwarding.replied": "部门答复",
     "constituents.forwarding.returned": "部门退办",
-    # casework-fixes: a suggestion's reply closes the departments' open parts
+    # casework-fixes: a suggestion's reply closes the departments' open parts;
+    # staff's working-day rows and the estimated deadlines they recompute
     "constituents.forwarding.closed_by_suggestion": "已由建议答复",
+    "constituents.forwarding.deadline_recomputed": "按节假日调整重算答复期限",
+    "liaison.workday_override.saved": "保存节假日与调休",
+    "liaison.workday_override.deleted": "删除节假日与调休",
     "constituents.followup.added": "督办记录",
     "constituents.suggestion.drafted": "起草议案/建议",
     "constituents.suggestion.updated": "修改议案/建议",

@@ -3,27 +3,82 @@
 Order of authority for one day:
 1. a `WorkdayOverride` row entered by office staff in the admin;
 2. chinese-calendar (the State Council's notices, known up to the package's last year);
-3. Monday to Friday, for years chinese-calendar does not know and staff have not
-   entered yet. Results say when this fallback was used, so a deadline built on it
-   can be shown as an estimate.
+3. for years chinese-calendar does not know: Monday to Friday less the statutory
+   holidays of the 全国年节及纪念日放假办法 (with 补假 when one falls on a weekend),
+   which the law fixes years ahead. Only the State Council's yearly 调休 swaps
+   are unknown then, so a deadline built on this is an estimate that can be off
+   by those swaps alone; results say when it was used. When staff enter or
+   change a year's rows, the open estimates of that year are recomputed
+   (constituents.services.deadlines).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
 
 import chinese_calendar
+from lunar_python import Lunar, Solar
 
 from .models import WorkdayOverride
 
 
-def _calendar_knows(year: int) -> bool:
+def calendar_knows(year: int) -> bool:
+    """Whether chinese-calendar holds the State Council's notice for `year`."""
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 30))
     except NotImplementedError:
         return False
     return True
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> Mapping[dt.date, str]:
+    """The days off the 全国年节及纪念日放假办法 (as revised in 2024, in force from
+    2025) gives everyone in `year`, by date, named.
+
+    元旦 1 day; 春节 4 days (农历除夕、正月初一至初三); 清明节 1 day (the solar
+    term); 劳动节 2 days (5月1日、2日); 端午节 1 day (农历五月初五); 中秋节 1 day
+    (农历八月十五); 国庆节 3 days (10月1日至3日). A holiday on a Saturday or Sunday,
+    or on a day another holiday already takes, is made up on the next free
+    weekday (补假). Lunar dates and solar terms come from lunar_python.
+    """
+    spring = _solar(Lunar.fromYmd(year, 1, 1).getSolar())
+    days = [
+        (dt.date(year, 1, 1), "元旦"),
+        *[(spring + dt.timedelta(days=offset), "春节") for offset in (-1, 0, 1, 2)],
+        (_solar(Solar.fromYmd(year, 4, 1).getLunar().getJieQiTable()["清明"]), "清明节"),
+        (dt.date(year, 5, 1), "劳动节"),
+        (dt.date(year, 5, 2), "劳动节"),
+        (_solar(Lunar.fromYmd(year, 5, 5).getSolar()), "端午节"),
+        (_solar(Lunar.fromYmd(year, 8, 15).getSolar()), "中秋节"),
+        *[(dt.date(year, 10, day), "国庆节") for day in (1, 2, 3)],
+    ]
+    statutory = {day for day, _name in days}
+    holidays: dict[dt.date, str] = {}
+    made_up = []
+    for day, name in sorted(days):
+        if day.weekday() < 5 and day not in holidays:
+            holidays[day] = name
+        else:
+            made_up.append((day, name))
+    for day, name in made_up:
+        while day.weekday() >= 5 or day in holidays or day in statutory:
+            day += dt.timedelta(days=1)
+        holidays[day] = f"{name}（补假）"
+    return MappingProxyType(holidays)
+
+
+def _solar(solar) -> dt.date:
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def fallback_is_working_day(day: dt.date) -> bool:
+    """Monday to Friday, less the statutory holidays: right but for 调休 swaps."""
+    return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
 @dataclass
@@ -63,7 +118,7 @@ class WorkdayCalendar:
             # holidays, the remaining days are ordinary weekdays/weekends: no estimate.
             if day.year not in self.years_with_overrides:
                 self.used_fallback = True
-            return day.weekday() < 5
+            return fallback_is_working_day(day)
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -72,15 +127,15 @@ def is_working_day(day: dt.date) -> bool:
 
 def working_day_known(day: dt.date) -> bool:
     """Whether `day`'s year is covered by chinese-calendar or by staff's entries."""
-    return _calendar_knows(day.year) or WorkdayOverride.objects.filter(day__year=day.year).exists()
+    return calendar_knows(day.year) or WorkdayOverride.objects.filter(day__year=day.year).exists()
 
 
 def add_working_days(start: dt.date, n: int) -> tuple[dt.date, bool]:
     """The date `n` working days after `start` (start itself not counted).
 
     Returns (date, used_fallback): used_fallback is True when some day counted
-    lies in a year neither chinese-calendar nor staff's entries cover, so
-    Monday–Friday was assumed.
+    lies in a year neither chinese-calendar nor staff's entries cover, so the
+    statutory holidays without that year's 调休 swaps were assumed.
     """
     if n < 0:
         raise ValueError("n must not be negative")

@@ -141,6 +141,7 @@ def problem_forward(
     if forwarded_on < problem.raised_on:
         raise ValidationError({"forwarded_on": "转交日期不能早于群众反映日期。"})
     estimate = False
+    counted = deadline is None
     if deadline is not None:
         if deadline < forwarded_on:
             raise ValidationError({"deadline": "答复期限不能早于转交日期。"})
@@ -153,7 +154,7 @@ def problem_forward(
     for department in departments:
         forwarding = Forwarding(
             problem=problem, department=department, round=problem.round, forwarded_on=forwarded_on,
-            deadline=deadline, deadline_is_estimate=estimate,
+            deadline=deadline, deadline_is_estimate=estimate, deadline_in_working_days=counted,
             forwarded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         audited(forwarding, action="constituents.forwarding.created", user=acting_user)
