@@ -5,7 +5,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from liaison.accounts import user_deactivate
 from liaison.audit import audited
+from liaison.models import Role
 
 from .models import Deputy, DeputyStatus
 
@@ -21,6 +23,12 @@ def deputy_leave(*, deputy: Deputy, status: str, left_on: dt.date, acting_user) 
     deputy.left_on = left_on
     audited(deputy, action="deputies.deputy.left", user=acting_user)
     deputy.save(update_fields=["status", "left_on"])
+    # Their account closes with the office (issue 9): deactivated, never deleted,
+    # unless another current record of theirs still serves.
+    account = deputy.user
+    if (account is not None and account.role == Role.DEPUTY and not account.deputy_records.filter(
+            status=DeputyStatus.SERVING, term__is_current=True).exists()):
+        user_deactivate(user=account, acting_user=acting_user, reason=f"代表离任：{deputy}")
     return deputy
 
 
