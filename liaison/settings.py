@@ -245,7 +245,7 @@ INSTALLED_APPS += [  # noqa: F405
     "pgtrigger",
     "csp",
 ]
-_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+_after_auth = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
 MIDDLEWARE[_after_auth:_after_auth] = [
     "django_otp.middleware.OTPMiddleware",
     "liaison.security.SessionLimitMiddleware",
