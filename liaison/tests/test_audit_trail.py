@@ -149,3 +149,16 @@ def test_the_auditor_sees_personal_data_access(client_of, auditor, deputy_a, sta
     log_access(user=staff_user, obj=deputy_a)
     page = client_of(auditor).get(reverse("audit_log"), {"source": "access"}).content.decode()
     assert "张建国" in page and "查看完整信息" in page
+
+
+def test_the_audit_page_query_count_does_not_grow(client_of, auditor, deputy_a, staff_user, assert_flat_queries):
+    client = client_of(auditor)
+
+    def more_rows():
+        for number in range(5):
+            record_event(action="auth.login.succeeded", user=UserFactory(username=f"u{number}"))
+            log_access(user=staff_user, obj=deputy_a)
+
+    # Queries: session, user, the count, one page of rows with their users joined, unread notices.
+    assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=12)
+    assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=12, params={"source": "access"})
