@@ -57,6 +57,11 @@ def client_ip(request, *args) -> str | None:
     return _valid_ip(meta.get("REMOTE_ADDR", "") or "")
 
 
+def client_ip_for_rate_limit(request) -> str:
+    """django-ratelimit's key: the same address, never empty (it refuses an empty one)."""
+    return client_ip(request) or "0.0.0.0"
+
+
 # --- Sessions: idle timeout and absolute limit ---------------------------------
 
 LOGIN_AT = "liaison_login_at"

@@ -269,6 +269,7 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "代表联络")
 LIAISON_TRUSTED_PROXY_HEADER = env("LIAISON_TRUSTED_PROXY_HEADER")
 LIAISON_TRUSTED_PROXY_COUNT = int(env("LIAISON_TRUSTED_PROXY_COUNT", "1"))
 AXES_CLIENT_IP_CALLABLE = "liaison.security.client_ip"
+RATELIMIT_IP_META_KEY = "liaison.security.client_ip_for_rate_limit"
 # Failed logins are kept for ever (append-only); axes' login log is replaced by AuditEvent.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
