@@ -23,6 +23,8 @@ ACCOUNT_POWERS: dict[str, frozenset[str]] = {
     "account.set_role": frozenset({Role.SECURITY_ADMIN, SUPERUSER}),
     "account.activate": frozenset({Role.SECURITY_ADMIN, SUPERUSER}),
     "account.unlock": frozenset({Role.SECURITY_ADMIN, SUPERUSER}),
+    # Deleting someone's authenticator (a lost phone) makes them enrol again at next login.
+    "account.reset_second_factor": frozenset({Role.SECURITY_ADMIN, SUPERUSER}),
     "account.set_staff_or_superuser": frozenset({SUPERUSER}),
     "account.set_password_of_another": frozenset({SUPERUSER}),
     "account.delete": frozenset(),  # nobody: accounts are deactivated instead
@@ -36,6 +38,7 @@ POWER_LABELS = {
     "account.set_role": "设定角色（不能设为超级用户）",
     "account.activate": "启用或停用账号",
     "account.unlock": "解除登录锁定",
+    "account.reset_second_factor": "重置动态口令（手机遗失时删除验证器，下次登录重新绑定）",
     "account.set_staff_or_superuser": "授予 is_staff / is_superuser",
     "account.set_password_of_another": "修改他人密码",
     "account.delete": "删除账号（任何人都不能，改为停用）",
@@ -88,6 +91,8 @@ def role_has_perm(user, perm: str) -> bool:
     if user.role == Role.SECURITY_ADMIN:
         if model in ACCOUNT_MODELS:
             return verb in ("view", "change")
+        if model == "otp_totp.totpdevice":
+            return verb in ("view", "delete")
         return model == "liaison.loginlockout" and verb in ("view", "change")
     # The audit administrator reads the log on its own page, not in the admin.
     return False
@@ -101,5 +106,5 @@ def role_has_module_perms(user, app_label: str) -> bool:
     if user.role == Role.SYSTEM_ADMIN:
         return app_label in SYSTEM_APPS or app_label in ("liaison", "reports")
     if user.role == Role.SECURITY_ADMIN:
-        return app_label == "liaison"
+        return app_label in ("liaison", "otp_totp")
     return False

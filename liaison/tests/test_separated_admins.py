@@ -44,6 +44,7 @@ MATRIX = {
     ("admin:deputies_deputy_changelist", "none"): {"staff", "superuser"},
     ("admin:constituents_constituent_changelist", "none"): {"staff", "superuser"},
     ("admin:auth_group_changelist", "none"): {"superuser"},
+    ("admin:otp_totp_totpdevice_changelist", "none"): {"secadmin", "superuser"},
     ("audit_log", "none"): {"auditadmin"},
     ("audit_export", "csv"): {"auditadmin"},
 }
@@ -64,7 +65,7 @@ def test_each_role_opens_exactly_its_routes(client, people):
                 wrong.append(f"{role} {route}: {status}")
             checked += 1
     assert wrong == []
-    assert checked == len(MATRIX) * len(people) == 126
+    assert checked == len(MATRIX) * len(people) == 135
 
 
 def test_staff_cannot_make_themselves_superuser(client, people):
