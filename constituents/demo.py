@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simple_history.utils import bulk_create_with_history
+
 from deputies.models import Community
 from liaison.demo_names import mobile, person_name
 
@@ -40,7 +42,7 @@ def seed(context: dict) -> None:
             address=f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 12)}栋{rng.randint(1, 6)}单元",
             category=rng.choices(categories, weights)[0],
         ))
-    Constituent.objects.bulk_create(constituents, batch_size=500)
+    bulk_create_with_history(constituents, Constituent, batch_size=500, default_change_reason="constituents.demo.seeded")
     from .demo_casework import seed as seed_casework
 
     seed_casework(context)

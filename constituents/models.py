@@ -8,9 +8,9 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
+from liaison.history import HistoricalRecords
 from liaison.models import ScopedQuerySet
 from liaison.validators import validate_mainland_phone
 

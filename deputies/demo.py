@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.hashers import make_password
+from simple_history.utils import bulk_create_with_history
 
 from liaison.demo_names import mobile, person_name
 from liaison.models import Role, User
@@ -59,6 +60,10 @@ def seed(context: dict) -> None:
     account("admin", Role.STAFF, "系统", "管理员", is_superuser=True, is_staff=True)
     account("staff", Role.STAFF, "周", "明华", is_staff=True)
     account("committee", Role.COMMITTEE, "常", "卫国")
+    # 三员分立: the three separated administrators.
+    account("sysadmin", Role.SYSTEM_ADMIN, "孙", "立新", is_staff=True)
+    account("secadmin", Role.SECURITY_ADMIN, "钱", "安平", is_staff=True)
+    account("auditadmin", Role.AUDIT_ADMIN, "赵", "审言")
 
     offices = [SubDistrict.objects.create(name=name) for name in SUB_DISTRICTS]
     groups: list[DeputyGroup] = []
@@ -106,7 +111,7 @@ def seed(context: dict) -> None:
         if key not in seen:
             seen.add(key)
             unique_communities.append(community)
-    Community.objects.bulk_create(unique_communities)
+    bulk_create_with_history(unique_communities, Community, default_change_reason="deputies.demo.seeded")
 
     deputies: list[Deputy] = []
     used_names: set[str] = set()
@@ -131,7 +136,7 @@ def seed(context: dict) -> None:
             continue
         deputies[leaver].status = reason
         deputies[leaver].left_on = dt.date(rng.choice([2024, 2025, 2026]), rng.randint(1, 10), rng.randint(1, 28))
-    Deputy.objects.bulk_create(deputies)
+    bulk_create_with_history(deputies, Deputy, default_change_reason="deputies.demo.seeded")
 
     first_of_group = {}
     for deputy in Deputy.objects.filter(term=term).order_by("id"):
@@ -142,7 +147,8 @@ def seed(context: dict) -> None:
         deputy.user = user
         deputy.save(update_fields=["user"])
 
-    Department.objects.bulk_create(
-        Department(name=name, kind=kind, contact_person=person_name(rng), contact_phone=mobile(rng))
-        for name, kind in DEPARTMENTS
+    bulk_create_with_history(
+        [Department(name=name, kind=kind, contact_person=person_name(rng), contact_phone=mobile(rng))
+         for name, kind in DEPARTMENTS],
+        Department, default_change_reason="deputies.demo.seeded",
     )

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import HistoricalRecords
 from liaison.models import ReferenceQuerySet, ScopedQuerySet
 from liaison.validators import validate_mainland_phone
 

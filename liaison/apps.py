@@ -8,6 +8,11 @@ class LiaisonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import signals
+        from .append_only import register_triggers
         from .schedules import install_schedules
 
         post_migrate.connect(install_schedules, sender=self)
+        # Audit tables: append-only triggers, registered once every model is loaded.
+        signals.connect()
+        register_triggers()  # installed by pgtrigger after migrate (PGTRIGGER_INSTALL_ON_MIGRATE)

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from .models import AccessLog
+from .models import AccessLog, AuditEvent
+from .security import client_ip
 
 
 def audited(instance: models.Model, *, action: str, user=None) -> models.Model:
@@ -27,9 +28,7 @@ def audited(instance: models.Model, *, action: str, user=None) -> models.Model:
 
 def log_access(*, user, obj: models.Model, action: str = AccessLog.Action.VIEWED, request=None) -> None:
     """Record that `user` saw or took out a person's data in full."""
-    ip = None
-    if request is not None:
-        ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request) if request is not None else None
     AccessLog.objects.create(
         user=user,
         action=action,
@@ -37,6 +36,29 @@ def log_access(*, user, obj: models.Model, action: str = AccessLog.Action.VIEWED
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         ip_address=ip,
+    )
+
+
+def record_event(*, action: str, request=None, user=None, username: str = "", succeeded: bool = True,
+                 obj: models.Model | None = None, detail: str = "") -> AuditEvent:
+    """Append one row to the security log (AuditEvent)."""
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not getattr(user, "is_authenticated", False):
+        user = None
+    if user is not None and not username:
+        username = user.get_username()
+    return AuditEvent.objects.create(
+        user=user,
+        username=(username or "")[:150],
+        ip_address=client_ip(request) if request is not None else None,
+        action=action,
+        succeeded=succeeded,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        detail=detail[:500],
     )
 
 
@@ -120,6 +142,31 @@ ACTION_LABELS = {
     "reports.spot_check.item_noted": "记录抽查发现",
     "reports.spot_check.concluded": "形成抽查结论",
     "reports.report.withdrawn": "撤回公开",
+    # sec-accounts: logins, accounts, denied requests and the audit log itself (AuditEvent).
+    "auth.login.succeeded": "登录成功",
+    "auth.login.failed": "登录失败",
+    "auth.logout": "退出登录",
+    "auth.locked_out": "登录失败次数过多，账号锁定",
+    "auth.unlocked": "解除登录锁定",
+    "auth.session.expired": "登录超时",
+    "auth.password.changed": "修改本人密码",
+    "auth.otp.enrolled": "绑定动态口令",
+    "auth.otp.verified": "动态口令验证通过",
+    "auth.otp.failed": "动态口令验证失败",
+    "http.denied": "越权访问被拒绝",
+    "accounts.user.created": "新建账号",
+    "accounts.user.changed": "修改账号信息",
+    "accounts.user.role_changed": "变更角色",
+    "accounts.user.activated": "启用账号",
+    "accounts.user.deactivated": "停用账号",
+    "accounts.user.delete_refused": "删除账号被拒绝",
+    "audit.log.searched": "查询审计日志",
+    "audit.log.exported": "导出审计日志",
+    "audit.records.purged": "清理超过保存期限的审计记录",
+    "constituents.feedback.queued": "生成待反馈事项",
+    "mailbox.summary.opened": "生成季度汇总草稿",
+    "deputies.demo.seeded": "生成演示数据",
+    "constituents.demo.seeded": "生成演示数据",
 }
 
 

@@ -523,7 +523,9 @@ class RosterAdminMixin:
         return bool(user.is_active and user.is_office_staff and self.has_view_permission(request))
 
     def get_resource_kwargs(self, request, *args, **kwargs):
-        return {"user": request.user, "ip_address": request.META.get("REMOTE_ADDR")}
+        from .security import client_ip
+
+        return {"user": request.user, "ip_address": client_ip(request)}
 
     def get_import_context_data(self, **kwargs):
         resource_class = self.resource_classes[0] if self.resource_classes else self.resource_class

@@ -9,7 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from simple_history.models import HistoricalRecords
+
+from .history import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -24,9 +25,18 @@ class Role(models.TextChoices):
     AUDIT_ADMIN = "auditadmin", "审计管理员"
 
 
+class AccountDeletionRefused(models.ProtectedError):
+    """Accounts are deactivated, never deleted: the audit trail points at them."""
+
+    def __init__(self, user=None):
+        super().__init__("账号不能删除，只能停用。", {user} if user is not None else set())
+
+
 class User(AbstractUser):
     role = models.CharField("角色", max_length=16, choices=Role.choices, default=Role.DEPUTY)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Set when an administrator gives a temporary password; cleared by the owner's own change.
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     objects = UserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
@@ -34,6 +44,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        constraints = [
+            # 三员分立: a separated administrator is never also the installation superuser.
+            models.CheckConstraint(
+                condition=~(models.Q(is_superuser=True) & models.Q(role__in=["sysadmin", "secadmin", "auditadmin"])),
+                name="user_administrator_not_superuser",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -42,17 +59,23 @@ class User(AbstractUser):
         # Chinese names: family name first, no space.
         return f"{self.last_name}{self.first_name}".strip()
 
-    # Office staff run the registry in the admin: they hold every permission on
-    # the project's own apps and on the schedule, without per-model grants.
-    OFFICE_APPS = frozenset({"liaison", "deputies", "constituents", "mailbox", "reports", "django_celery_beat"})
+    def delete(self, *args, **kwargs):
+        # The audit trail points at accounts: they are deactivated, never deleted.
+        raise AccountDeletionRefused(self)
 
+    # Each role's admin permissions come from the one table in liaison/roles.py:
+    # office staff run the registry but hold nothing over accounts or the audit trail.
     def has_perm(self, perm, obj=None) -> bool:
-        if self.is_active and self.is_staff and self.role == Role.STAFF and perm.split(".", 1)[0] in self.OFFICE_APPS:
+        from .roles import role_has_perm
+
+        if self.is_active and not self.is_superuser and role_has_perm(self, perm):
             return True
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label) -> bool:
-        if self.is_active and self.is_staff and self.role == Role.STAFF and app_label in self.OFFICE_APPS:
+        from .roles import role_has_module_perms
+
+        if self.is_active and not self.is_superuser and role_has_module_perms(self, app_label):
             return True
         return super().has_module_perms(app_label)
 
@@ -253,9 +276,46 @@ class WorkdayOverride(models.Model):
 
 
 class LoginLockout(AccessAttempt):
-    """django-axes' failed-login records, named for the office; deleting one unlocks the account."""
+    """django-axes' running count of failed logins, named for the office.
+
+    It is a counter, not evidence: axes itself drops it when the cool-off ends.
+    The evidence is append-only: every failed login, lockout and unlock is an
+    AuditEvent (and a row of axes' AccessFailureLog). The security
+    administrator unlocks with an admin action that records who did it.
+    """
 
     class Meta:
         proxy = True
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录（删除即解除锁定）"
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+
+
+class AuditEvent(models.Model):
+    """The security log (等保 2.0): logins, failed logins, lockouts, denied
+    requests, account and role changes, audit exports. Append-only: PostgreSQL
+    triggers refuse UPDATE and DELETE (liaison/append_only.py)."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="用户",
+    )
+    # As typed at the login form: failed logins often name no real account.
+    username = models.CharField("用户名", max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    action = models.CharField("操作", max_length=64, db_index=True)
+    succeeded = models.BooleanField("成功", default=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    path = models.CharField("请求地址", max_length=300, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "at"], name="auditevent_username")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -114,18 +114,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Checked by content (sec-accounts): ≥10 characters, three of four classes, not the username, not common.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "liaison.passwords.ContentPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures lock the user+address pair for an hour.
+# Login throttling (django-axes): five failures lock the account (from any address)
+# and, against spraying many accounts, the address, for an hour.
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
@@ -235,3 +236,77 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+# --- Accounts, sessions, login and audit (sec-accounts, issue 9 §1–3) -------------
+INSTALLED_APPS += [  # noqa: F405
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "pgtrigger",
+    "csp",
+]
+_after_auth = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",
+    "liaison.security.SessionLimitMiddleware",
+    "liaison.security.LoginStepsMiddleware",
+    "liaison.security.DeniedRequestAuditMiddleware",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+
+# Sessions: 30 minutes idle, 12 hours at most, gone when the browser closes.
+LIAISON_SESSION_IDLE_SECONDS = int(env("LIAISON_SESSION_IDLE_SECONDS", str(30 * 60)))
+LIAISON_SESSION_MAX_SECONDS = int(env("LIAISON_SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = LIAISON_SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Second factor (TOTP) for staff, the three administrators and departments.
+LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "代表联络")
+
+# The client address: REMOTE_ADDR, unless a trusted reverse proxy sets this header
+# (e.g. X-Forwarded-For); COUNT is how many proxies of ours stand in front.
+LIAISON_TRUSTED_PROXY_HEADER = env("LIAISON_TRUSTED_PROXY_HEADER")
+LIAISON_TRUSTED_PROXY_COUNT = int(env("LIAISON_TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "liaison.security.client_ip"
+RATELIMIT_IP_META_KEY = "liaison.security.client_ip_for_rate_limit"
+# Failed logins are kept for ever (append-only); axes' login log is replaced by AuditEvent.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 10**9
+AXES_DISABLE_ACCESS_LOG = True
+
+# django-pgtrigger: the append-only triggers are registered in code (liaison/append_only.py)
+# for third-party tables too, so they are installed after every migrate, not by migrations.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+# Audit tables are append-only; rows older than this (never under 180 days) may be purged.
+LIAISON_AUDIT_RETENTION_DAYS = max(int(env("LIAISON_AUDIT_RETENTION_DAYS", "180")), 180)
+
+# HTTPS: on by default in production; LIAISON_HTTPS=false for a plain-http local run.
+LIAISON_HTTPS = env_bool("LIAISON_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = LIAISON_HTTPS
+SECURE_HSTS_SECONDS = 31536000 if LIAISON_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = LIAISON_HTTPS
+if LIAISON_HTTPS and LIAISON_TRUSTED_PROXY_HEADER:
+    # Behind our reverse proxy, which terminates TLS and says so.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from our static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -13,3 +13,8 @@ AXES_ENABLED = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 BROKER_FOLDER = BASE_DIR / "var" / "test-broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(BROKER_FOLDER)
+# 2FA off unless a test turns it on; plain http in the test client.
+LIAISON_REQUIRE_2FA = False
+LIAISON_HTTPS = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

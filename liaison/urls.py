@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import account_views, audit_views, views
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # sec-accounts: own password (first login), second factor, the audit administrator's log.
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/2fa/setup/", account_views.otp_setup, name="otp_setup"),
+    path("accounts/2fa/", account_views.otp_verify, name="otp_verify"),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export/<str:fmt>/", audit_views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications_mark_read"),
     path("deputies/", include("deputies.urls")),

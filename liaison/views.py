@@ -8,12 +8,16 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import DeputyGroup, DeputyStatus
 
+from .models import Role
 from .notifications import mark_read
 
 
 @login_required
 def home(request):
     user = request.user
+    if user.is_administrator:
+        # 三员分立: the administrators work in their own places, not in casework.
+        return redirect("audit_log" if user.role == Role.AUDIT_ADMIN else "admin:index")
     context: dict = {}
     if user.is_deputy:
         deputy = user.current_deputy

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from constituents.models import Problem, ProblemCategory, mask_name
 from deputies.models import Community, Constituency, Deputy
+from liaison.history import HistoricalRecords
 from liaison.models import ScopedQuerySet
 
 from .weeks import Week

@@ -18,6 +18,7 @@ from constituents.models import Problem, ProblemCategory
 from constituents.services import problem_register, problem_update
 from deputies.models import Community, Constituency, Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import audited
+from liaison.history import bulk_create_missing_with_history
 from liaison.models import Role
 from liaison.notifications import Notice, notify_many
 from liaison.workdays import WorkdayCalendar
@@ -622,9 +623,9 @@ def _state_order() -> list[str]:
 def summaries_open(*, quarter: Quarter) -> int:
     """Open each group's draft for `quarter` (one INSERT, existing ones untouched) and tell the liaisons."""
     groups = list(DeputyGroup.objects.filter(constituencies__term__is_current=True).distinct())
-    QuarterlySummary.objects.bulk_create(
+    bulk_create_missing_with_history(
         [QuarterlySummary(group=group, year=quarter.year, quarter=quarter.number) for group in groups],
-        ignore_conflicts=True,
+        QuarterlySummary, unique=("year", "quarter", "group_id"), action="mailbox.summary.opened",
     )
     drafts = dict(
         QuarterlySummary.objects.filter(year=quarter.year, quarter=quarter.number, status=QuarterlySummary.Status.DRAFT)

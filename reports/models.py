@@ -9,9 +9,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from deputies.models import Deputy, DeputyGroup, Term
+from liaison.history import HistoricalRecords
 from liaison.models import ScopedQuerySet
 
 # The five parts of a duty report, in the source document's own words (part 二).

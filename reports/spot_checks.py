@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from constituents.models import ContactActivity, Problem
 from deputies.models import DeputyGroup
@@ -78,9 +79,10 @@ def spot_check_draw(
     chosen = records.filter(pk__in=picked)
     if kind == SpotCheck.Kind.OPENING:
         chosen = chosen.select_related("mailbox")
-    SpotCheckItem.objects.bulk_create(
-        SpotCheckItem(spot_check=check, record_id=record.pk, label=_label(kind, record), url=record.get_absolute_url())
-        for record in chosen
+    bulk_create_with_history(
+        [SpotCheckItem(spot_check=check, record_id=record.pk, label=_label(kind, record), url=record.get_absolute_url())
+         for record in chosen],
+        SpotCheckItem, default_user=acting_user, default_change_reason="reports.spot_check.drawn",
     )
     return check
 

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_update_with_history
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
 from liaison.audit import audited
+from liaison.history import bulk_create_missing_with_history
 from liaison.workdays import add_working_days, working_days_between
 
 from ..conf import casework_setting
@@ -280,7 +281,8 @@ def _queue_feedback(problem: Problem, *, suggestion: Suggestion | None = None) -
         )
         for cid in constituent_ids
     ]
-    ProblemFeedback.objects.bulk_create(rows, ignore_conflicts=True)
+    bulk_create_missing_with_history(rows, ProblemFeedback, unique=("dedupe_key",),
+                                     action="constituents.feedback.queued")
     return len(rows)
 
 

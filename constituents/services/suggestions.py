@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 
 from deputies.models import Department, Deputy
 from liaison.audit import audited
+from liaison.history import bulk_create_missing_with_history
 
 from ..conf import casework_setting
 from ..models import (
@@ -301,7 +302,8 @@ def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
         for pid, cids in by_problem.items()
         for cid in (cids or [None])
     ]
-    ProblemFeedback.objects.bulk_create(rows, ignore_conflicts=True)
+    bulk_create_missing_with_history(rows, ProblemFeedback, unique=("dedupe_key",),
+                                     action="constituents.feedback.queued", user=acting_user)
     return len(rows)
 
 

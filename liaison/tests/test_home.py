@@ -46,6 +46,7 @@ def test_office_staff_can_manage_the_registry_in_the_admin(client_of, deputy_a):
     client = client_of(staff)
     assert client.get(reverse("admin:deputies_deputy_changelist")).status_code == 200
     assert client.get(reverse("admin:constituents_constituent_import")).status_code == 200
-    assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 200
-    # Not the axes lockout tables or groups: those stay with the superuser.
+    # Not the schedule (the system administrator's), accounts, lockouts or groups (三员分立).
+    assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 403
+    assert client.get(reverse("admin:liaison_user_changelist")).status_code == 403
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
