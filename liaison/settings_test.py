@@ -13,3 +13,4 @@ AXES_ENABLED = False
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"
 BROKER_FOLDER = BASE_DIR / "var" / "test-broker"
 CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(BROKER_FOLDER)
+PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # casework-roles: reply attachments

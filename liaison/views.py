@@ -15,6 +15,8 @@ from .notifications import mark_read
 def home(request):
     user = request.user
     context: dict = {}
+    if user.is_department:  # a department's home is its workspace (constituents/views_department.py)
+        return redirect("constituents:department_workspace")
     if user.is_deputy:
         deputy = user.current_deputy
         context["deputy"] = deputy

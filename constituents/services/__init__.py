@@ -14,6 +14,7 @@ from .activities import (
     may_see_in_full,
     validate_photo,
 )
+from .handling import callback_record, extension_decide, extension_request, problem_send_back
 from .problems import (
     followup_add,
     problem_feedback,
@@ -45,4 +46,5 @@ __all__ = [
     "problem_resolve", "problem_return", "problem_start_handling", "problem_update", "suggestion_assign",
     "suggestion_draft", "suggestion_merge", "suggestion_record_reply", "suggestion_record_satisfaction",
     "suggestion_submit", "suggestion_update", "today", "validate_photo",
+    "callback_record", "extension_decide", "extension_request", "problem_send_back",
 ]
