@@ -18,6 +18,14 @@ from .conf import casework_setting
 from .filters import SuggestionFilter
 from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
+from .permissions import may
+
+
+def _require(user, step: str) -> None:
+    """Every suggestion step asks the role table (constituents/permissions.py) first."""
+    allowed, reason = may(user, step)
+    if not allowed:
+        raise PermissionDenied(reason)
 
 
 @login_required
@@ -42,8 +50,7 @@ def _problem_choices(user):
 @require_write
 def suggestion_create(request):
     user = request.user
-    if not user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    _require(user, "suggestion_draft")
     problems = _problem_choices(user)
     initial: dict = {}
     category = request.GET.get("category")
@@ -79,8 +86,7 @@ def suggestion_create(request):
 @require_write
 def suggestion_edit(request, pk: int):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
-    if not request.user.can_write:
-        raise PermissionDenied("常委会账号只能查看，不能修改。")
+    _require(request.user, "suggestion_edit")
     form = SuggestionForm(
         request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
         initial={
@@ -140,28 +146,21 @@ def suggestion_detail(request, pk: int):
     })
 
 
-def _handles_assignments(user) -> bool:
-    """Handing over to departments and entering their replies is the office's and liaisons' work."""
-    return user.can_write and (user.is_office_staff or user.is_liaison)
-
-
 def _suggestion_actions(suggestion: Suggestion, user) -> list[tuple[str, str]]:
-    if not user.can_write:
-        return []
+    """The steps the state allows now, shown only when the role table lets this person do them."""
     state = suggestion.state
     actions = []
     if state == Suggestion.State.DRAFT:
         actions += [("edit", "修改"), ("submit", "提交")]
-    if state == Suggestion.State.SUBMITTED and _handles_assignments(user):
+    if state == Suggestion.State.SUBMITTED:
         actions.append(("assign", "交办部门"))
-    if (state in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) and not suggestion.merged_into_id
-            and _handles_assignments(user)):
+    if state in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) and not suggestion.merged_into_id:
         actions.append(("merge", "并案办理"))
-    if state == Suggestion.State.ASSIGNED and not suggestion.merged_into_id and _handles_assignments(user):
+    if state == Suggestion.State.ASSIGNED and not suggestion.merged_into_id:
         actions.append(("reply", "登记答复"))
     if state == Suggestion.State.REPLIED:
         actions.append(("satisfaction", "登记代表满意度"))
-    return actions
+    return [(step, label) for step, label in actions if may(user, f"suggestion_{step}")[0]]
 
 
 SUGGESTION_STEPS = {
@@ -176,10 +175,9 @@ SUGGESTION_STEPS = {
 @require_write
 def suggestion_step(request, pk: int, step: str):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related("lead_deputy"), pk=pk)
-    if step not in SUGGESTION_STEPS or not request.user.can_write:
+    if step not in SUGGESTION_STEPS:
         raise PermissionDenied("您无权进行此操作。")
-    if step in ("assign", "reply", "merge") and not _handles_assignments(request.user):
-        raise PermissionDenied("交办和登记答复由联络工委或代表组联络员办理。")
+    _require(request.user, f"suggestion_{step}")
     title, form_class, date_field = SUGGESTION_STEPS[step]
     initial = {date_field: timezone.localdate()} if date_field else {}
     form = form_class(request.POST or None, initial=initial)
