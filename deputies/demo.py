@@ -146,3 +146,7 @@ def seed(context: dict) -> None:
         Department(name=name, kind=kind, contact_person=person_name(rng), contact_phone=mobile(rng))
         for name, kind in DEPARTMENTS
     )
+    # 承办单位账号: two departments work on the platform; the others' steps are 代录 by liaisons.
+    for username, department_name, last, first in (("dept", "区住房和城乡建设局", "郑", "建国"),
+                                                   ("dept2", "区民政局", "何", "丽萍")):
+        Department.objects.get(name=department_name).users.add(account(username, Role.DEPARTMENT, last, first))
