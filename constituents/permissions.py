@@ -145,3 +145,10 @@ def markdown_table() -> str:
         rows.append(f"| {spec.label} | " + " | ".join(cells) + " |")
     rows.append("| 查看 | 本人负责的 | 所联系代表组的 | 转交本单位的 | 全区 | 全区（只读） |")
     return "\n".join([head, rule, *rows])
+
+
+def refused(request, reason: str):
+    """The 403 page of a refused step: the Chinese reason, and nothing was changed."""
+    from django.shortcuts import render
+
+    return render(request, "constituents/refused.html", {"reason": reason}, status=403)

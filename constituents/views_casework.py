@@ -49,7 +49,7 @@ from .models import (
     ProblemCategory,
     ProblemFeedback,
 )
-from .permissions import department_ids, is_proxy, may
+from .permissions import department_ids, is_proxy, may, refused
 
 State = Problem.State
 
@@ -96,7 +96,7 @@ def problem_create(request):
     user = request.user
     allowed, reason = may(user, "register")
     if not allowed:
-        raise PermissionDenied(reason)
+        return refused(request, reason)
     constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True)
     wanted = request.POST.get("constituency") or request.GET.get("constituency")
     constituency = constituencies.filter(pk=wanted).first() if wanted and str(wanted).isdigit() else None
@@ -429,7 +429,7 @@ def problem_step(request, pk: int, step: str):
         raise Http404("没有这个办理步骤。")
     allowed, reason = may(request.user, step, problem=problem)
     if not allowed:
-        raise PermissionDenied(reason)
+        return refused(request, reason)
     back = _back_url(request, problem)
     if request.method != "POST":
         current = list(problem.forwardings.filter(round=problem.round).prefetch_related("extension_requests"))

@@ -18,14 +18,13 @@ from .conf import casework_setting
 from .filters import SuggestionFilter
 from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
-from .permissions import may
+from .permissions import may, refused
 
 
-def _require(user, step: str) -> None:
+def _refusal(request, step: str):
     """Every suggestion step asks the role table (constituents/permissions.py) first."""
-    allowed, reason = may(user, step)
-    if not allowed:
-        raise PermissionDenied(reason)
+    allowed, reason = may(request.user, step)
+    return None if allowed else refused(request, reason)
 
 
 @login_required
@@ -50,7 +49,8 @@ def _problem_choices(user):
 @require_write
 def suggestion_create(request):
     user = request.user
-    _require(user, "suggestion_draft")
+    if (refusal := _refusal(request, "suggestion_draft")) is not None:
+        return refusal
     problems = _problem_choices(user)
     initial: dict = {}
     category = request.GET.get("category")
@@ -86,7 +86,8 @@ def suggestion_create(request):
 @require_write
 def suggestion_edit(request, pk: int):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
-    _require(request.user, "suggestion_edit")
+    if (refusal := _refusal(request, "suggestion_edit")) is not None:
+        return refusal
     form = SuggestionForm(
         request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
         initial={
@@ -177,7 +178,8 @@ def suggestion_step(request, pk: int, step: str):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related("lead_deputy"), pk=pk)
     if step not in SUGGESTION_STEPS:
         raise PermissionDenied("您无权进行此操作。")
-    _require(request.user, f"suggestion_{step}")
+    if (refusal := _refusal(request, f"suggestion_{step}")) is not None:
+        return refusal
     title, form_class, date_field = SUGGESTION_STEPS[step]
     initial = {date_field: timezone.localdate()} if date_field else {}
     form = form_class(request.POST or None, initial=initial)
