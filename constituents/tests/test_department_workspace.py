@@ -236,3 +236,16 @@ def test_livelihood_count_ignores_results_a_deputy_entered(deputy_a, liaison_a, 
     second.refresh_from_db()
     assert second.result_source == Problem.ResultSource.DEPARTMENT
     assert list(Problem.objects.livelihood_solved()) == [second]
+
+
+def test_workspace_queries_do_not_grow(client_of, deputy_a, liaison_a, housing, dept_user, community_a,
+                                       assert_flat_queries):
+    forwarded_to(housing, deputy_a, liaison_a)
+
+    def grow():
+        for _ in range(4):
+            problem, forwarding = forwarded_to(housing, deputy_a, liaison_a)
+            services.problem_start_handling(problem=problem, forwarding=forwarding, accepted_on=D(2026, 9, 3),
+                                            acting_user=dept_user)
+
+    assert_flat_queries(client_of(dept_user), reverse("constituents:department_workspace"), grow=grow)
