@@ -6,8 +6,10 @@ from liaison.importing import RosterAdminMixin
 
 from .models import (
     ActivityPhoto,
+    Callback,
     Constituent,
     ContactActivity,
+    ExtensionRequest,
     FollowUp,
     Forwarding,
     Problem,
@@ -123,3 +125,16 @@ class WorkdayOverrideAdmin(BaseWorkdayOverrideAdmin):
     def _tell(self, request, moved: int) -> None:
         if moved:
             messages.info(request, f"已按新的节假日安排重新计算 {moved} 个估算的答复期限。")
+# casework-roles: the department's extension requests and the office's 回访 (corrected here if ever needed).
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(SimpleHistoryAdmin):
+    list_display = ["forwarding", "old_deadline", "requested_deadline", "status", "requested_on", "decided_on"]
+    list_filter = ["status"]
+    raw_id_fields = ["forwarding", "requested_by", "decided_by"]
+
+
+@admin.register(Callback)
+class CallbackAdmin(SimpleHistoryAdmin):
+    list_display = ["problem", "round", "constituent", "result", "called_on", "sent_back"]
+    list_filter = ["result", "sent_back"]
+    raw_id_fields = ["problem", "constituent", "recorded_by"]

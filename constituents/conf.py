@@ -28,6 +28,15 @@ DEFAULTS: dict[str, object] = {
     "LIVELIHOOD_GOAL_MAX": 2,
     # Departments are ranked only with at least this many cases in the year (SPEC §6).
     "DEPARTMENT_RANKING_MIN_CASES": 10,
+    # A department signs for (签收) what it is given within this many working days: that is 响应.
+    "ACCEPT_WORKING_DAYS": 1,
+    # Departments hear a yellow warning (黄色预警) this many working days before the reply deadline.
+    "DUE_SOON_WORKING_DAYS": 3,
+    # Reply attachments (PDF or images).
+    "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+    "ATTACHMENTS_PER_REPLY": 5,
+    # A problem sent back for 重办 this many times is raised to the committee (提级督办).
+    "ESCALATE_AFTER_SEND_BACKS": 3,
     # Photos of a contact activity.
     "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     "PHOTOS_PER_ACTIVITY": 9,

@@ -20,6 +20,7 @@ from .models import (
     ActivityForm,
     ActivityOrganizer,
     AskType,
+    CallbackResult,
     Constituent,
     FeedbackMethod,
     FollowUpMethod,
@@ -120,6 +121,11 @@ class _Seeder:
         for deputy in Deputy.objects.filter(term=self.term).select_related("constituency").order_by("pk"):
             self.deputies.setdefault(deputy.group_id, []).append(deputy)
         self.liaison = {group.pk: group.liaisons.first() for group in self.groups}
+        # Departments on the platform act for themselves; for the others the liaison records (代录).
+        self.department_users = {
+            department.pk: department.users.order_by("pk").first()
+            for department in Department.objects.filter(users__isnull=False).distinct()
+        }
         self.photo_budget = 8
 
     def day(self, start: dt.date, end: dt.date) -> dt.date:
@@ -189,6 +195,10 @@ class _Seeder:
         names = [n for n in PROBLEMS[problem.category][1] if n in self.departments]
         return self.departments[self.rng.choice(names)] if names else self.rng.choice(list(self.departments.values()))
 
+    def actor(self, forwarding, fallback):
+        """The department's own account when it has one, otherwise the liaison (代录)."""
+        return self.department_users.get(forwarding.department_id, fallback)
+
     def advance(self, problem: Problem) -> None:
         """Move a problem as far as its age allows, with the odd return, reopening and overdue department."""
         rng, user = self.rng, self.liaison[problem.group_id]
@@ -204,7 +214,7 @@ class _Seeder:
                                                acting_user=user)
             returned_on = min(forwarded_on + dt.timedelta(days=rng.randint(1, 5)), self.today)
             services.problem_return(problem=problem, forwarding=first, reason="该事项不属于本部门职责，建议转交主管部门。",
-                                    returned_on=returned_on, acting_user=user)
+                                    returned_on=returned_on, acting_user=self.actor(first, user))
             forwarded_on = min(returned_on + dt.timedelta(days=1), self.today)
         departments = [department]
         if rng.random() < 0.1:
@@ -217,8 +227,9 @@ class _Seeder:
             return  # forwarded, not yet accepted (overdue if old enough)
         for forwarding in forwardings:
             services.problem_start_handling(problem=problem, forwarding=forwarding,
-                                            accepted_on=min(forwarded_on + dt.timedelta(days=2), self.today),
-                                            acting_user=user)
+                                            accepted_on=min(forwarded_on + dt.timedelta(days=rng.choice([0, 1, 1, 2, 4])),
+                                                            self.today),
+                                            acting_user=self.actor(forwarding, user))
         if rng.random() < 0.5:
             services.followup_add(
                 problem=problem, forwarding=forwardings[0],
@@ -237,23 +248,41 @@ class _Seeder:
                 problem=problem, forwarding=forwarding, replied_on=replied_on,
                 result_class=ResultClass.A if solved else rng.choice([ResultClass.C, ResultClass.D]),
                 reply_text="经现场核实，已安排施工队处理完毕。" if solved else "受资金和规划限制，暂无法实施，已纳入明年计划统筹考虑。",
-                acting_user=user,
+                acting_user=self.actor(forwarding, user),
             )
+        closer = self.actor(forwardings[0], user)
         result_on = min(replied_on + dt.timedelta(days=rng.randint(0, 3)), self.today)
         if solved:
             services.problem_resolve(problem=problem, result_summary="有关部门已处理完毕，问题得到解决。",
-                                     resolved_on=result_on, acting_user=user)
+                                     resolved_on=result_on, acting_user=closer)
         else:
             services.problem_mark_unsolvable(problem=problem, reason="受资金和规划限制，近期暂不能实施。",
-                                             decided_on=result_on, acting_user=user)
+                                             decided_on=result_on, acting_user=closer)
         told_on = result_on + dt.timedelta(days=rng.randint(1, 6))
         if roll < 0.45 or told_on > self.today:
             return  # waiting for feedback
         services.problem_feedback(problem=problem, how=rng.choice(FeedbackMethod.values), when=told_on,
                                   acting_user=user)
-        if rng.random() < 0.05 and told_on < self.today:
-            services.problem_reopen(problem=problem, reason="选民认为问题没有根本解决，要求重新办理。",
-                                    reopened_on=min(told_on + dt.timedelta(days=3), self.today), acting_user=user)
+        if rng.random() < 0.7 and told_on < self.today:
+            self.call_back(problem, after=told_on, user=user)
+
+    def call_back(self, problem: Problem, *, after: dt.date, user) -> None:
+        """The office's own 回访 of each constituent; now and then a 不满意 sends it back for 重办."""
+        rng = self.rng
+        called_on = min(after + dt.timedelta(days=rng.randint(1, 5)), self.today)
+        people = list(problem.constituents.all()) or [None]
+        unhappy = None
+        for person in people:
+            result = rng.choices(CallbackResult.values, [55, 25, 8, 12])[0]
+            callback = services.callback_record(
+                problem=problem, constituent=person, result=result, called_on=called_on, acting_user=user,
+                note={"satisfied": "对办理结果满意。", "basically": "基本满意，希望加快进度。",
+                      "dissatisfied": "认为问题没有根本解决。", "unreachable": "电话无人接听。"}[result],
+            )
+            if result == CallbackResult.DISSATISFIED:
+                unhappy = callback
+        if unhappy is not None and rng.random() < 0.6:
+            services.problem_send_back(problem=problem, callback=unhappy, sent_on=called_on, acting_user=user)
 
     def casework(self) -> None:
         for problem in Problem.objects.select_related("deputy__user").order_by("raised_on", "pk"):
@@ -340,7 +369,10 @@ class _Seeder:
 
 
 def seed(context: dict) -> None:
+    from .demo_departments import seed_departments
+
     seeder = _Seeder(context)
     seeder.activities()
     seeder.casework()
     seeder.suggestions()
+    seed_departments(seeder)

@@ -95,6 +95,8 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     deputy = django_filters.ModelChoiceFilter(label="责任代表", queryset=Deputy.objects.none(), empty_label="全部代表")
     constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput())
     community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput())
+    # The 有关部门办理情况 page links a department's name to the problems forwarded to it.
+    department = django_filters.NumberFilter(method="filter_department", widget=forms.HiddenInput())
 
     class Meta:
         model = Problem
@@ -108,6 +110,12 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(raised_on__year=int(value)) if value else queryset
+
+    def filter_department(self, queryset, name, value):
+        from .models import Forwarding
+
+        forwarded = Forwarding.objects.filter(problem_id=OuterRef("pk"), department_id=value)
+        return queryset.filter(Exists(forwarded))
 
     def filter_view(self, queryset, name, value):
         from .models import Forwarding

@@ -12,6 +12,7 @@ from .models import (
     ActivityForm,
     ActivityOrganizer,
     AskType,
+    CallbackResult,
     Constituent,
     ConstituentCategory,
     FeedbackMethod,
@@ -243,6 +244,10 @@ class ForwardForm(forms.Form):
         help_text="按工作日计算，自动扣除法定节假日、计入调休上班日；留空按默认天数。",
     )
     deadline = date_field("或指定答复期限", required=False, help_text="填写后以此日期为准。")
+    needs_contact = forms.BooleanField(
+        label="需要联系反映人", required=False,
+        help_text="勾选后承办单位可以看到反映人的姓名和联系方式，每次查看都会记录。",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,10 +268,92 @@ class AcceptForm(ForwardingChoiceForm):
     accepted_on = date_field("受理日期")
 
 
+class MultipleAttachmentField(forms.FileField):
+    """PDF or images; what they really are is checked by content in constituents/attachments.py."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": "application/pdf,image/*", "multiple": True})
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(MultipleAttachmentField, self).clean(upload, initial) for upload in uploads]
+
+
 class ReplyForm(ForwardingChoiceForm):
     replied_on = date_field("答复日期")
     result_class = forms.ChoiceField(label="答复类别", choices=ResultClass.choices)
     reply_text = forms.CharField(label="部门答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleAttachmentField(label="附件", help_text="可上传答复函等 PDF 或图片，最多 5 个。")
+
+
+class ExtensionForm(ForwardingChoiceForm):
+    new_deadline = date_field("申请延至")
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    extension = forms.ModelChoiceField(label="延期申请", queryset=Forwarding.objects.none(), empty_label=None)
+    decision = forms.ChoiceField(label="审批", choices=[("approve", "同意延期"), ("refuse", "不同意")],
+                                 widget=forms.RadioSelect)
+    note = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           help_text="不同意时必须写明理由。")
+
+    def __init__(self, *args, extensions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if extensions is not None:
+            self.fields["extension"].queryset = extensions
+            self.fields["extension"].label_from_instance = lambda e: (
+                f"{e.forwarding.department.name}：由{e.old_deadline:%Y年%-m月%-d日}延至"
+                f"{e.requested_deadline:%Y年%-m月%-d日}（{e.reason[:30]}）"
+            )
+
+
+class CallbackForm(forms.Form):
+    called_on = date_field("回访日期")
+    constituent = forms.ModelChoiceField(label="回访对象", queryset=Constituent.objects.none(), required=False,
+                                         empty_label="匿名或未登记姓名的反映人")
+    result = forms.ChoiceField(label="回访结果", choices=CallbackResult.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="回访情况", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           help_text="不满意时请记录原因。")
+
+    def __init__(self, *args, raisers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if raisers is not None and raisers.exists():
+            self.fields["constituent"].queryset = raisers
+            self.fields["constituent"].required = True
+            self.fields["constituent"].empty_label = None
+            self.fields["constituent"].label_from_instance = lambda c: f"{c.masked_name}（{c.community.name}）"
+        else:
+            self.fields["constituent"].widget = forms.HiddenInput()
+
+
+class SendBackForm(forms.Form):
+    sent_on = date_field("发回日期")
+    callback = forms.ModelChoiceField(label="依据的回访", queryset=Constituent.objects.none(), empty_label=None)
+    reason = forms.CharField(label="发回重办的理由", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                             help_text="留空则使用回访记录的不满意原因。")
+
+    def __init__(self, *args, callbacks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if callbacks is not None:
+            self.fields["callback"].queryset = callbacks
+            self.fields["callback"].label_from_instance = lambda c: (
+                f"{c.constituent.masked_name if c.constituent_id else '反映人'}：{c.note[:40]}"
+            )
+
+
+def add_proxy_field(form: forms.Form, department=None) -> None:
+    """代录: a liaison or the office records a department's step and names the department's contact."""
+    form.fields["proxy_contact"] = forms.CharField(
+        label="代录：部门联系人", max_length=40, required=True,
+        initial=department.contact_person if department is not None else "",
+        help_text="部门未在平台上办理时由您代为登记，请写明提供情况的部门联系人。",
+        error_messages={"required": "代录部门的办理情况，请写明该部门的联系人。"},
+    )
 
 
 class ReturnForm(ForwardingChoiceForm):

@@ -304,8 +304,15 @@ class ProblemQuerySet(ScopedQuerySet):
     def with_overdue_forwardings(self, today: dt.date):
         return self.filter(models.Exists(Forwarding.objects.overdue(today).filter(problem=models.OuterRef("pk"))))
 
+    def for_department_user(self, user):
+        return self.filter(forwardings__department__users=user).distinct()
+
     def livelihood_solved(self):
-        return self.filter(is_livelihood=True, outcome=Problem.Outcome.RESOLVED)
+        """Livelihood problems solved, counting only results the departments recorded
+        (on the platform, by 代录 or in a suggestion's reply): never one a deputy entered."""
+        return self.filter(
+            is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_source__in=Problem.COUNTED_RESULT_SOURCES,
+        )
 
 
 class Problem(models.Model):
@@ -325,6 +332,13 @@ class Problem(models.Model):
     class Outcome(models.TextChoices):
         RESOLVED = "resolved", "已解决"
         UNSOLVABLE = "unsolvable", "暂不能解决"
+
+    class ResultSource(models.TextChoices):
+        """Who recorded the result: only a department's own result counts as solved (代表不直接处理问题)."""
+
+        DEPARTMENT = "department", "承办单位在平台登记"
+        PROXY = "proxy", "代录（部门未使用平台）"
+        SUGGESTION = "suggestion", "议案/建议答复"
 
     source = models.CharField("来源", max_length=16, choices=Source.choices)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.REGISTERED)
@@ -360,6 +374,11 @@ class Problem(models.Model):
     fed_back_on = models.DateField("反馈日期", null=True, blank=True)
     feedback_method = models.CharField("反馈方式", max_length=16, choices=FeedbackMethod.choices, blank=True)
     reopen_reason = models.TextField("重新办理的原因", blank=True)
+    result_source = models.CharField("结果登记方式", max_length=16, choices=ResultSource.choices, blank=True)
+    result_proxy_contact = models.CharField("代录：部门联系人", max_length=40, blank=True)
+    escalated_on = models.DateField(
+        "提级督办日期", null=True, blank=True, help_text="发回重办满三次，列入常委会提级督办"
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="登记人",
@@ -406,6 +425,8 @@ class Problem(models.Model):
         State.FED_BACK: "已办结并已告知反映人",
     }
 
+    COUNTED_RESULT_SOURCES = (ResultSource.DEPARTMENT, ResultSource.PROXY, ResultSource.SUGGESTION)
+
     def public_state_label(self) -> str:
         """Plain words for the public tracking page: no names, no departments' staff, no personal data."""
         return self.PUBLIC_LABELS[self.State(self.state)]
@@ -421,6 +442,11 @@ class Problem(models.Model):
         return self.state in (self.State.RESOLVED, self.State.UNSOLVABLE, self.State.FED_BACK)
 
     @property
+    def sent_back_count(self) -> int:
+        """发回重办 so far: each new round after a result is one."""
+        return self.round - 1
+
+    @property
     def display_state(self) -> str:
         """Staff-facing state; a registered problem whose departments returned it waits for re-forwarding."""
         if self.state == self.State.REGISTERED and self.round > 1:
@@ -434,6 +460,9 @@ class ForwardingQuerySet(ScopedQuerySet):
 
     def for_deputy_user(self, user):
         return self.filter(problem__deputy__user=user)
+
+    def for_department_user(self, user):
+        return self.filter(department__users=user)
 
     def overdue(self, today: dt.date):
         return self.filter(overdue_condition(today))
@@ -484,12 +513,33 @@ class Forwarding(models.Model):
         "期限按工作日计算", default=False,
         help_text="按转交后若干个工作日算出的期限（而不是指定的日期）：节假日安排有变时随之重算",
     )
+    accept_deadline = models.DateField("签收期限", null=True, blank=True)
+    needs_contact = models.BooleanField(
+        "需要联系反映人", default=False, help_text="勾选后承办单位可以看到反映人的姓名和联系方式（查看留痕）",
+    )
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
     reply_text = models.TextField("部门答复", blank=True)
     result_class = models.CharField("答复类别", max_length=1, choices=ResultClass.choices, blank=True)
+    reply_working_days = models.PositiveSmallIntegerField("答复用时（工作日）", null=True, blank=True)
     returned_on = models.DateField("退办日期", null=True, blank=True)
     return_reason = models.TextField("退办理由", blank=True)
+    # Who recorded each of the department's steps; a contact name means 代录 on the department's behalf.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="签收登记人",
+    )
+    accept_proxy_contact = models.CharField("签收代录：部门联系人", max_length=40, blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="答复登记人",
+    )
+    reply_proxy_contact = models.CharField("答复代录：部门联系人", max_length=40, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="退办登记人",
+    )
+    return_proxy_contact = models.CharField("退办代录：部门联系人", max_length=40, blank=True)
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="转交人",
@@ -711,3 +761,12 @@ class Suggestion(models.Model):
 
     def is_reply_overdue(self, today: dt.date) -> bool:
         return self.state == self.State.ASSIGNED and self.reply_due is not None and self.reply_due < today
+
+
+# Department extensions, reply attachments and the office's 回访 live in their own module.
+from .models_handling import (  # noqa: E402, F401
+    Callback,
+    CallbackResult,
+    ExtensionRequest,
+    ForwardingAttachment,
+)

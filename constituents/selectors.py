@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
@@ -70,7 +70,9 @@ def deputy_casework_summary(problems: QuerySet[Problem], today: dt.date) -> dict
         ),
         livelihood_solved=Count(
             "pk",
-            filter=Q(is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_on__year=today.year),
+            # Only results a department recorded (or 代录) count: 代表不直接处理问题.
+            filter=Q(is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_on__year=today.year,
+                     result_source__in=Problem.COUNTED_RESULT_SOURCES),
             distinct=True,
         ),
     )
@@ -108,47 +110,3 @@ def common_categories(problems: QuerySet[Problem]) -> QuerySet:
         )
         .order_by("-problem_count", "category")
     )
-
-
-def department_year_stats(forwardings: QuerySet, year: int, today: dt.date) -> list[dict]:
-    """How each department handled what it was given in `year`, in one grouped query.
-
-    "Acknowledged" (受理) and "replied" (答复) are measured apart, as rates of the
-    cases the department kept (returns 退办 excluded), so a large department and a
-    small one compare fairly; only departments with enough cases are ranked.
-    """
-    from .models import overdue_condition
-
-    Status = Forwarding.Status
-    rows = list(
-        forwardings.filter(forwarded_on__year=year)
-        .order_by()
-        .values("department_id", "department__name")
-        .annotate(
-            received=Count("pk"),
-            returned=Count("pk", filter=Q(status=Status.RETURNED)),
-            acknowledged=Count(
-                "pk", filter=Q(accepted_on__isnull=False) & ~Q(status__in=[Status.RETURNED, Status.BY_SUGGESTION])
-            ),
-            replied=Count("pk", filter=Q(status=Status.REPLIED)),
-            replied_on_time=Count("pk", filter=Q(status=Status.REPLIED, replied_on__lte=F("deadline"))),
-            overdue_open=Count("pk", filter=overdue_condition(today)),
-            by_suggestion=Count("pk", filter=Q(status=Status.BY_SUGGESTION)),
-            class_a=Count("pk", filter=Q(status=Status.REPLIED, result_class="A")),
-        )
-    )
-    minimum = casework_setting("DEPARTMENT_RANKING_MIN_CASES")
-    for row in rows:
-        # A case a suggestion's reply closed is neither kept nor late for the department.
-        kept = row["received"] - row["returned"] - row["by_suggestion"]
-        row["kept"] = kept
-        row["acknowledged_rate"] = row["acknowledged"] / kept if kept else None
-        row["replied_rate"] = row["replied"] / kept if kept else None
-        row["on_time_rate"] = row["replied_on_time"] / kept if kept else None
-        row["ranked"] = kept >= minimum
-    ranked = sorted((r for r in rows if r["ranked"]),
-                    key=lambda r: (-r["on_time_rate"], -r["replied_rate"], r["department__name"]))
-    for position, row in enumerate(ranked, start=1):
-        row["rank"] = position
-    unranked = sorted((r for r in rows if not r["ranked"]), key=lambda r: r["department__name"])
-    return ranked + unranked

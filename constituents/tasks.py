@@ -21,3 +21,12 @@ def remind_casework_next_steps(on: str | None = None) -> int:
 def remind_activity_minimum(on: str | None = None) -> int:
     day = dt.date.fromisoformat(on) if on else timezone.localdate()
     return services.activity_minimum_send_reminders(on=day)
+
+
+@shared_task(acks_late=True)
+def alert_departments_of_deadlines(on: str | None = None) -> int:
+    """黄色预警 / 红色预警 to the departments' own users (constituents/services/department_alerts.py)."""
+    from .services.department_alerts import department_deadline_alerts
+
+    day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    return department_deadline_alerts(today=day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_activities, views_casework, views_suggestions
+from . import views, views_activities, views_casework, views_department, views_suggestions
 
 app_name = "constituents"
 urlpatterns = [
@@ -20,6 +20,10 @@ urlpatterns = [
     path("problems/common/", views_casework.common_problems, name="common_problems"),
     path("problems/<int:pk>/", views_casework.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/<slug:step>/", views_casework.problem_step, name="problem_step"),
+    # 承办单位工作台
+    path("workspace/", views_department.workspace, name="department_workspace"),
+    path("forwardings/<int:pk>/", views_department.forwarding_detail, name="forwarding_detail"),
+    path("attachments/<int:pk>/", views_department.attachment_download, name="attachment_download"),
     # 议案/建议
     path("suggestions/", views_suggestions.suggestion_list, name="suggestion_list"),
     path("suggestions/new/", views_suggestions.suggestion_create, name="suggestion_create"),

@@ -54,20 +54,24 @@ def constituent_detail(request, pk: int):
 
 @login_required
 def department_stats(request):
-    """有关部门办理情况: received, returned, acknowledged, replied (on time), per department and year."""
+    """有关部门办理情况: the figures of constituents/figures.py per department, per group and
+    district-wide, for a year or a quarter, each shown with its definition."""
     from django.utils import timezone
 
+    from . import figures
     from .conf import casework_setting
     from .models import Forwarding
-    from .selectors import department_year_stats
 
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    rows = department_year_stats(Forwarding.objects.visible_to(request.user), year, today)
+    year_text, quarter_text = request.GET.get("year") or "", request.GET.get("quarter") or ""
+    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
+    quarter = int(quarter_text) if quarter_text in {"1", "2", "3", "4"} else None
+    period = figures.Period(year, quarter)
+    forwardings = Forwarding.objects.visible_to(request.user)
     return render(request, "constituents/department_stats.html", {
-        "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),
-        "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
+        "period": period, "year": year, "quarter": quarter, "years": list(range(today.year, today.year - 5, -1)),
+        "rows": figures.department_figures(forwardings, period),
+        "groups": figures.group_figures(forwardings, period),
+        "district": figures.district_figures(forwardings, period),
+        "definitions": figures.definitions(), "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })

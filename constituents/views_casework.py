@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,9 @@ from . import selectors, services
 from .filters import ProblemFilter
 from .forms import (
     AcceptForm,
+    CallbackForm,
+    ExtensionDecisionForm,
+    ExtensionForm,
     FeedbackForm,
     FollowUpForm,
     ForwardForm,
@@ -31,9 +35,21 @@ from .forms import (
     ReplyForm,
     ResolveForm,
     ReturnForm,
+    SendBackForm,
     UnsolvableForm,
+    add_proxy_field,
 )
-from .models import Constituent, Forwarding, Problem, ProblemCategory, ProblemFeedback
+from .models import (
+    Callback,
+    CallbackResult,
+    Constituent,
+    ExtensionRequest,
+    Forwarding,
+    Problem,
+    ProblemCategory,
+    ProblemFeedback,
+)
+from .permissions import department_ids, is_proxy, may, refused
 
 State = Problem.State
 
@@ -49,6 +65,7 @@ ACTION_LABELS = {
     "constituents.problem.fed_back": "已向反映人反馈",
     "constituents.problem.reopened": "选民不满意，重新办理",
     "constituents.problem.suggestion_replied": "议案/建议答复送达",
+    "constituents.problem.sent_back": "回访不满意，发回重办",
 }
 
 
@@ -79,6 +96,9 @@ def problem_create(request):
     user = request.user
     if not user.can_write:
         raise PermissionDenied(user.write_refusal)
+    allowed, reason = may(user, "register")
+    if not allowed:
+        return refused(request, reason)
     constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True)
     wanted = request.POST.get("constituency") or request.GET.get("constituency")
     constituency = constituencies.filter(pk=wanted).first() if wanted and str(wanted).isdigit() else None
@@ -106,6 +126,10 @@ def problem_create(request):
                                                               "constituencies": constituencies})
 
 
+def _proxy(contact: str) -> str:
+    return f"（代录，部门联系人：{contact}）" if contact else ""
+
+
 @dataclass
 class TimelineEntry:
     day: dt.date
@@ -120,12 +144,15 @@ def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> 
         deadline = f"答复期限{f.deadline:%Y年%-m月%-d日}" + ("（估算，未含调休）" if f.deadline_is_estimate else "")
         entries.append(TimelineEntry(f.forwarded_on, f"转交{f.department.name}", deadline, "info"))
         if f.accepted_on:
-            entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}受理，开始办理", "", "info"))
+            entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}签收，开始办理{_proxy(f.accept_proxy_contact)}",
+                                         "", "info"))
         if f.returned_on:
-            entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办", f.return_reason, "warning"))
+            entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办{_proxy(f.return_proxy_contact)}",
+                                         f.return_reason, "warning"))
         if f.replied_on:
             entries.append(TimelineEntry(
-                f.replied_on, f"{f.department.name}答复（{f.get_result_class_display()}）", f.reply_text, "success"
+                f.replied_on, f"{f.department.name}答复（{f.get_result_class_display()}）{_proxy(f.reply_proxy_contact)}",
+                f.reply_text, "success",
             ))
     for follow_up in follow_ups:
         whom = f"（{follow_up.forwarding.department.name}）" if follow_up.forwarding_id else ""
@@ -136,9 +163,11 @@ def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> 
     for row in history:
         reason = row.history_change_reason or ""
         if reason in ("constituents.problem.resolved", "constituents.problem.unsolvable",
-                      "constituents.problem.reopened", "constituents.problem.suggestion_replied"):
-            detail = row.reopen_reason if reason.endswith("reopened") else row.result_summary
-            day = row.result_on if reason != "constituents.problem.reopened" and row.result_on else row.state_since
+                      "constituents.problem.reopened", "constituents.problem.suggestion_replied",
+                      "constituents.problem.sent_back"):
+            new_round = reason.endswith(("reopened", "sent_back"))
+            detail = row.reopen_reason if new_round else row.result_summary
+            day = row.result_on if not new_round and row.result_on else row.state_since
             entries.append(TimelineEntry(day, ACTION_LABELS[reason], detail, "success"))
     for feedback in feedbacks:
         if feedback.status == ProblemFeedback.Status.DONE:
@@ -169,7 +198,12 @@ def problem_detail(request, pk: int):
         ),
         pk=pk,
     )
-    forwardings = list(problem.forwardings.select_related("department", "forwarded_by").order_by("forwarded_on", "pk"))
+    if request.user.is_department:
+        # A department sees its own forwarding of the problem, never the constituents or other departments.
+        mine = problem.forwardings.filter(department_id__in=department_ids(request.user)).order_by("-round", "-pk")
+        return redirect("constituents:forwarding_detail", mine.values_list("pk", flat=True).first())
+    forwardings = list(problem.forwardings.select_related("department", "forwarded_by")
+                       .prefetch_related("attachments", "extension_requests").order_by("forwarded_on", "pk"))
     follow_ups = list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
     feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion"))
     history = _distinct_steps(
@@ -177,7 +211,11 @@ def problem_detail(request, pk: int):
     )
     today = timezone.localdate()
     current = [f for f in forwardings if f.round == problem.round]
+    problem.current_forwardings = current
     return render(request, "constituents/problem_detail.html", {
+        "extensions": ExtensionRequest.objects.filter(forwarding__problem=problem)
+        .select_related("forwarding__department", "requested_by", "decided_by"),
+        "callbacks": problem.callbacks.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
         "problem": problem,
         "forwardings": forwardings,
         "current_forwardings": current,
@@ -189,15 +227,22 @@ def problem_detail(request, pk: int):
         "timeline": _timeline(problem, forwardings, follow_ups, feedbacks, reversed(history)),
         "history_rows": history,
         "today": today,
-        "actions": _available_actions(problem, current) if request.user.can_write else [],
+        "actions": _available_actions(problem, current, request.user),
         "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
         "problem_overdue": problem.state in (State.FORWARDED, State.HANDLING)
         and any(f.is_overdue(today) for f in current),
     })
 
 
-def _available_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[str, str]]:
-    """The steps the state machine allows now, as (action, button label)."""
+def _available_actions(problem: Problem, current: list[Forwarding], user=None) -> list[tuple[str, str]]:
+    """The steps the state machine allows now and the role table allows this person, as (action, label)."""
+    actions = _state_actions(problem, current)
+    if user is None:
+        return actions
+    return [(step, label) for step, label in actions if may(user, step, problem=problem)[0]]
+
+
+def _state_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[str, str]]:
     actions = []
     state = problem.state
     if state in (State.REGISTERED, State.FORWARDED, State.HANDLING):
@@ -207,6 +252,9 @@ def _available_actions(problem: Problem, current: list[Forwarding]) -> list[tupl
             actions.append(("accept", "登记部门受理"))
         if any(f.is_open for f in current):
             actions.append(("return", "登记退办"))
+            actions.append(("extend", "申请延期"))
+        if any(e.status == ExtensionRequest.Status.PENDING for f in current for e in f.extension_requests.all()):
+            actions.append(("decide_extension", "审批延期"))
     if state == State.HANDLING:
         if any(f.status == Forwarding.Status.HANDLING for f in current):
             actions.append(("reply", "登记部门答复"))
@@ -216,7 +264,12 @@ def _available_actions(problem: Problem, current: list[Forwarding]) -> list[tupl
             actions += [("resolve", "办结"), ("unsolvable", "暂不能解决")]
     if state in (State.RESOLVED, State.UNSOLVABLE):
         actions.append(("feedback", "登记反馈"))
+    if state in (State.RESOLVED, State.UNSOLVABLE, State.FED_BACK):
+        actions.append(("callback", "回访"))
     if state == State.FED_BACK:
+        if any(c.round == problem.round and c.result == CallbackResult.DISSATISFIED and not c.sent_back
+               for c in problem.callbacks.all()):
+            actions.append(("send_back", "发回重办"))
         actions.append(("reopen", "重新办理"))
     if state in (State.FORWARDED, State.HANDLING, State.RESOLVED, State.UNSOLVABLE):
         actions.append(("followup", "记录督办"))
@@ -226,15 +279,36 @@ def _available_actions(problem: Problem, current: list[Forwarding]) -> list[tupl
 
 
 STEP_TITLES = {
-    "forward": "转交有关部门", "accept": "登记部门受理", "reply": "登记部门答复", "return": "登记退办",
+    "forward": "转交有关部门", "accept": "签收（受理）", "reply": "部门答复", "return": "退办",
+    "extend": "申请延期", "decide_extension": "审批延期",
     "resolve": "办结", "unsolvable": "暂不能解决", "feedback": "登记反馈", "reopen": "重新办理",
+    "callback": "回访", "send_back": "发回重办",
     "followup": "记录督办", "edit": "修改登记内容",
 }
+FORWARDING_STEPS = ("accept", "reply", "return", "extend")
 
 
-def _step_form(step: str, problem: Problem, user, data):
+def _step_form(step: str, problem: Problem, user, data, files=None, chosen: str | None = None):
+    form = _bare_step_form(step, problem, user, data, files, chosen)
+    if is_proxy(user, step):
+        department = None
+        choice = form.fields.get("forwarding")
+        if choice is not None:
+            department = next((f.department for f in choice.queryset), None)
+        elif step in ("resolve", "unsolvable"):
+            replied = problem.forwardings.filter(round=problem.round, status=Forwarding.Status.REPLIED)
+            department = next((f.department for f in replied.select_related("department")), None)
+        add_proxy_field(form, department)
+    return form
+
+
+def _bare_step_form(step: str, problem: Problem, user, data, files, chosen):
     today = {"forwarded_on": timezone.localdate()}
     current = problem.forwardings.filter(round=problem.round).select_related("department")
+    if user.is_department:
+        current = current.filter(department_id__in=department_ids(user))
+    if chosen and chosen.isdigit() and current.filter(pk=chosen).exists():
+        current = current.filter(pk=chosen)
     day = timezone.localdate()
     if step == "forward":
         return ForwardForm(data, initial=today)
@@ -242,11 +316,23 @@ def _step_form(step: str, problem: Problem, user, data):
         return AcceptForm(data, forwardings=current.filter(status=Forwarding.Status.PENDING),
                           initial={"accepted_on": day})
     if step == "reply":
-        return ReplyForm(data, forwardings=current.filter(status=Forwarding.Status.HANDLING),
+        return ReplyForm(data, files, forwardings=current.filter(status=Forwarding.Status.HANDLING),
                          initial={"replied_on": day})
     if step == "return":
         return ReturnForm(data, forwardings=current.filter(status__in=Forwarding.OPEN_STATUSES),
                           initial={"returned_on": day})
+    if step == "extend":
+        return ExtensionForm(data, forwardings=current.filter(status__in=Forwarding.OPEN_STATUSES))
+    if step == "decide_extension":
+        return ExtensionDecisionForm(data, extensions=ExtensionRequest.objects.filter(
+            forwarding__problem=problem, status=ExtensionRequest.Status.PENDING,
+        ).select_related("forwarding__department"))
+    if step == "callback":
+        return CallbackForm(data, raisers=problem.constituents.select_related("community"), initial={"called_on": day})
+    if step == "send_back":
+        return SendBackForm(data, callbacks=Callback.objects.filter(
+            problem=problem, round=problem.round, result=CallbackResult.DISSATISFIED, sent_back=False,
+        ).select_related("constituent"), initial={"sent_on": day})
     if step == "resolve":
         return ResolveForm(data, initial={"resolved_on": day})
     if step == "unsolvable":
@@ -271,28 +357,49 @@ def _step_form(step: str, problem: Problem, user, data):
 
 def _run_step(step: str, problem: Problem, data: dict, user) -> str:
     common = {"problem": problem, "acting_user": user}
+    proxy = {"proxy_contact": data.get("proxy_contact", "")}
     if step == "forward":
         services.problem_forward(departments=data["departments"], forwarded_on=data["forwarded_on"],
-                                 deadline_days=data.get("deadline_days"), deadline=data.get("deadline"), **common)
-        return "已转交有关部门。"
+                                 deadline_days=data.get("deadline_days"), deadline=data.get("deadline"),
+                                 needs_contact=data.get("needs_contact", False), **common)
+        return "已转交有关部门，承办单位已收到通知。"
     if step == "accept":
-        services.problem_start_handling(forwarding=data["forwarding"], accepted_on=data["accepted_on"], **common)
-        return "已登记部门受理，诉求进入办理中。"
+        services.problem_start_handling(forwarding=data["forwarding"], accepted_on=data["accepted_on"],
+                                        **proxy, **common)
+        return "已签收，诉求进入办理中。"
     if step == "reply":
         services.problem_record_reply(forwarding=data["forwarding"], reply_text=data["reply_text"],
-                                      result_class=data["result_class"], replied_on=data["replied_on"], **common)
-        return "已登记部门答复。"
+                                      result_class=data["result_class"], replied_on=data["replied_on"],
+                                      attachments=data.get("attachments") or [], **proxy, **common)
+        return "答复已保存。"
     if step == "return":
         services.problem_return(forwarding=data["forwarding"], reason=data["reason"],
-                                returned_on=data["returned_on"], **common)
-        return "已登记退办；请转交正确的部门。"
+                                returned_on=data["returned_on"], **proxy, **common)
+        return "已退办；联络工委将转交正确的部门。"
+    if step == "extend":
+        services.extension_request(forwarding=data["forwarding"], reason=data["reason"],
+                                   new_deadline=data["new_deadline"], **proxy, **common)
+        return "延期申请已提交，联络工委同意后答复期限才会改变。"
+    if step == "decide_extension":
+        extension = services.extension_decide(extension=data["extension"], approve=data["decision"] == "approve",
+                                              note=data.get("note", ""), acting_user=user)
+        return "已同意延期，答复期限已更新。" if extension.status == ExtensionRequest.Status.APPROVED else "已不同意延期。"
     if step == "resolve":
-        services.problem_resolve(result_summary=data["result_summary"], resolved_on=data["resolved_on"], **common)
+        services.problem_resolve(result_summary=data["result_summary"], resolved_on=data["resolved_on"],
+                                 **proxy, **common)
         return "诉求已办结，请尽快告知反映人。"
     if step == "unsolvable":
         services.problem_mark_unsolvable(reason=data["reason"], result_summary=data.get("result_summary", ""),
-                                         decided_on=data["decided_on"], **common)
+                                         decided_on=data["decided_on"], **proxy, **common)
         return "已登记为暂不能解决，请向反映人说明原因。"
+    if step == "callback":
+        services.callback_record(constituent=data.get("constituent"), result=data["result"],
+                                 note=data.get("note", ""), called_on=data["called_on"], **common)
+        return "回访结果已保存。"
+    if step == "send_back":
+        services.problem_send_back(callback=data["callback"], reason=data.get("reason", ""),
+                                   sent_on=data["sent_on"], **common)
+        return "已发回重办，请重新转交有关部门。"
     if step == "feedback":
         chosen = data.get("constituents")
         services.problem_feedback(how=data["how"], when=data["when"], note=data.get("note", ""),
@@ -318,17 +425,25 @@ def problem_step(request, pk: int, step: str):
     """One page per step of the pipeline; the services decide whether the step is allowed now."""
     if not request.user.can_write:
         raise PermissionDenied(request.user.write_refusal)
+    """One page per step of the pipeline. The role table (`may`) decides who may do the step,
+    on every request; the services decide whether the state allows it now."""
     problem = get_object_or_404(
         Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency"), pk=pk
     )
     if step not in STEP_TITLES:
-        raise PermissionDenied("没有这个办理步骤。")
+        raise Http404("没有这个办理步骤。")
+    allowed, reason = may(request.user, step, problem=problem)
+    if not allowed:
+        return refused(request, reason)
+    back = _back_url(request, problem)
     if request.method != "POST":
-        current = list(problem.forwardings.filter(round=problem.round))
-        if step not in dict(_available_actions(problem, current)):
+        current = list(problem.forwardings.filter(round=problem.round).prefetch_related("extension_requests"))
+        if step not in dict(_state_actions(problem, current)):
             messages.info(request, f"该诉求当前为“{problem.display_state}”，现在不能{STEP_TITLES[step]}。")
-            return redirect(problem)
-    form = _step_form(step, problem, request.user, request.POST if request.method == "POST" else None)
+            return redirect(back)
+    posted = request.method == "POST"
+    form = _step_form(step, problem, request.user, request.POST if posted else None,
+                      request.FILES if posted else None, request.GET.get("forwarding"))
     if request.method == "POST" and form.is_valid():
         try:
             message = _run_step(step, problem, form.cleaned_data, request.user)
@@ -336,10 +451,21 @@ def problem_step(request, pk: int, step: str):
             attach_errors(error, form)
         else:
             messages.success(request, message)
-            return redirect(problem)
+            return redirect(back)
     return render(request, "constituents/problem_step.html", {
-        "problem": problem, "form": form, "step": step, "title": STEP_TITLES[step],
+        "problem": problem, "form": form, "step": step, "title": STEP_TITLES[step], "back": back,
+        "proxy": is_proxy(request.user, step),
     })
+
+
+def _back_url(request, problem: Problem) -> str:
+    """A department goes back to its own forwarding page; everyone else to the problem."""
+    if request.user.is_department:
+        mine = problem.forwardings.filter(department_id__in=department_ids(request.user)).order_by("-round", "-pk")
+        forwarding_id = mine.values_list("pk", flat=True).first()
+        if forwarding_id:
+            return reverse("constituents:forwarding_detail", args=[forwarding_id])
+    return problem.get_absolute_url()
 
 
 @login_required

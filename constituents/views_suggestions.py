@@ -18,6 +18,13 @@ from .conf import casework_setting
 from .filters import SuggestionFilter
 from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
+from .permissions import may, refused
+
+
+def _refusal(request, step: str):
+    """Every suggestion step asks the role table (constituents/permissions.py) first."""
+    allowed, reason = may(request.user, step)
+    return None if allowed else refused(request, reason)
 
 
 @login_required
@@ -44,6 +51,8 @@ def suggestion_create(request):
     user = request.user
     if not user.can_write:
         raise PermissionDenied(user.write_refusal)
+    if (refusal := _refusal(request, "suggestion_draft")) is not None:
+        return refusal
     problems = _problem_choices(user)
     initial: dict = {}
     category = request.GET.get("category")
@@ -81,6 +90,8 @@ def suggestion_edit(request, pk: int):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user), pk=pk)
     if not request.user.can_write:
         raise PermissionDenied(request.user.write_refusal)
+    if (refusal := _refusal(request, "suggestion_edit")) is not None:
+        return refusal
     form = SuggestionForm(
         request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
         initial={
@@ -140,28 +151,21 @@ def suggestion_detail(request, pk: int):
     })
 
 
-def _handles_assignments(user) -> bool:
-    """Handing over to departments and entering their replies is the office's and liaisons' work."""
-    return user.can_write and (user.is_office_staff or user.is_liaison)
-
-
 def _suggestion_actions(suggestion: Suggestion, user) -> list[tuple[str, str]]:
-    if not user.can_write:
-        return []
+    """The steps the state allows now, shown only when the role table lets this person do them."""
     state = suggestion.state
     actions = []
     if state == Suggestion.State.DRAFT:
         actions += [("edit", "修改"), ("submit", "提交")]
-    if state == Suggestion.State.SUBMITTED and _handles_assignments(user):
+    if state == Suggestion.State.SUBMITTED:
         actions.append(("assign", "交办部门"))
-    if (state in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) and not suggestion.merged_into_id
-            and _handles_assignments(user)):
+    if state in (Suggestion.State.SUBMITTED, Suggestion.State.ASSIGNED) and not suggestion.merged_into_id:
         actions.append(("merge", "并案办理"))
-    if state == Suggestion.State.ASSIGNED and not suggestion.merged_into_id and _handles_assignments(user):
+    if state == Suggestion.State.ASSIGNED and not suggestion.merged_into_id:
         actions.append(("reply", "登记答复"))
     if state == Suggestion.State.REPLIED:
         actions.append(("satisfaction", "登记代表满意度"))
-    return actions
+    return [(step, label) for step, label in actions if may(user, f"suggestion_{step}")[0]]
 
 
 SUGGESTION_STEPS = {
@@ -176,10 +180,10 @@ SUGGESTION_STEPS = {
 @require_write
 def suggestion_step(request, pk: int, step: str):
     suggestion = get_object_or_404(Suggestion.objects.visible_to(request.user).select_related("lead_deputy"), pk=pk)
-    if step not in SUGGESTION_STEPS or not request.user.can_write:
+    if step not in SUGGESTION_STEPS:
         raise PermissionDenied("您无权进行此操作。")
-    if step in ("assign", "reply", "merge") and not _handles_assignments(request.user):
-        raise PermissionDenied("交办和登记答复由联络工委或代表组联络员办理。")
+    if (refusal := _refusal(request, f"suggestion_{step}")) is not None:
+        return refusal
     title, form_class, date_field = SUGGESTION_STEPS[step]
     initial = {date_field: timezone.localdate()} if date_field else {}
     form = form_class(request.POST or None, initial=initial)

@@ -89,3 +89,4 @@ class DepartmentAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "contact_person", "contact_phone", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
+    filter_horizontal = ["users"]  # 承办单位账号 (role 承办单位)

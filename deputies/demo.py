@@ -152,3 +152,7 @@ def seed(context: dict) -> None:
          for name, kind in DEPARTMENTS],
         Department, default_change_reason="deputies.demo.seeded",
     )
+    # 承办单位账号: two departments work on the platform; the others' steps are 代录 by liaisons.
+    for username, department_name, last, first in (("dept", "区住房和城乡建设局", "郑", "建国"),
+                                                   ("dept2", "区民政局", "何", "丽萍")):
+        Department.objects.get(name=department_name).users.add(account(username, Role.DEPARTMENT, last, first))

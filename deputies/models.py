@@ -285,9 +285,14 @@ class Department(models.Model):
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_mainland_phone])
     is_active = models.BooleanField("启用", default=True)
+    # 承办单位账号: a department's own staff sign for, return and answer what is forwarded to it.
+    users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="departments", verbose_name="承办单位账号",
+        limit_choices_to={"role": "department"},
+    )
 
     objects = ReferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[users])
 
     class Meta:
         verbose_name = "有关部门"

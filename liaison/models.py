@@ -169,12 +169,19 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(**{f"{self.group_path}__liaisons": user})
         if user.role == Role.DEPUTY:
             return self.for_deputy_user(user)
+        if user.role == Role.DEPARTMENT:
+            return self.for_department_user(user)
         return self.none()
 
     def for_deputy_user(self, user) -> models.QuerySet:
         if not self.deputy_path:
             return self.none()
         return self.filter(**{f"{self.deputy_path}__user": user}).distinct()
+
+    def for_department_user(self, user) -> models.QuerySet:
+        # 承办单位 see only what was forwarded to their own department; the querysets
+        # of the casework pipeline say how (constituents/models.py).
+        return self.none()
 
 
 class Notification(models.Model):

@@ -18,6 +18,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "30", "hour": "8"},
         "description": "每天：部门逾期未答复、待反馈选民的群众诉求，提醒下一步经办人",
     },
+    # casework-roles: the departments' own yellow/red warnings.
+    "every-day-0835-alert-departments-of-deadlines": {
+        "task": "constituents.tasks.alert_departments_of_deadlines",
+        "crontab": {"minute": "35", "hour": "8"},
+        "description": "每天：转交事项3个工作日内到期（黄色预警）、已超期（红色预警），通知承办单位",
+    },
     "every-day-0840-remind-undelivered-letters": {
         "task": "mailbox.tasks.remind_letters",
         "crontab": {"minute": "40", "hour": "8"},

@@ -310,3 +310,6 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# --- Department workspace (casework-roles): files departments attach to replies
+# live outside MEDIA_ROOT and are only handed out by a view that checks visible_to.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))

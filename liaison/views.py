@@ -19,6 +19,8 @@ def home(request):
         # 三员分立: the administrators work in their own places, not in casework.
         return redirect("audit_log" if user.role == Role.AUDIT_ADMIN else "admin:index")
     context: dict = {}
+    if user.is_department:  # a department's home is its workspace (constituents/views_department.py)
+        return redirect("constituents:department_workspace")
     if user.is_deputy:
         deputy = user.current_deputy
         context["deputy"] = deputy

@@ -194,8 +194,11 @@ def _advance(rng, letter: Letter, liaison, departments, today: dt.date) -> None:
     )
     if age < 14 or rng.random() < 0.1:
         return  # 已转交, waiting for the department (some past their deadline)
+    # The department's own steps: its account when it has one, else the liaison records them (代录).
+    # A deputy never does them (代表不直接处理问题).
+    department_user = forwarding.department.users.order_by("pk").first() or liaison
     casework.problem_start_handling(problem=problem, forwarding=forwarding,
-                                    accepted_on=forwarded + dt.timedelta(days=2), acting_user=deputy_user)
+                                    accepted_on=forwarded + dt.timedelta(days=2), acting_user=department_user)
     if age < 30:
         if rng.random() < 0.5:
             casework.followup_add(problem=problem, forwarding=forwarding, followed_on=forwarded + dt.timedelta(days=5),
@@ -206,16 +209,16 @@ def _advance(rng, letter: Letter, liaison, departments, today: dt.date) -> None:
     solvable = rng.random() < 0.8
     casework.problem_record_reply(
         problem=problem, forwarding=forwarding, reply_text=rng.choice(RESULTS) if solvable else "受资金所限，暂不能实施。",
-        result_class=ResultClass.A if solvable else ResultClass.C, replied_on=answered, acting_user=deputy_user,
+        result_class=ResultClass.A if solvable else ResultClass.C, replied_on=answered, acting_user=department_user,
     )
     decided = answered + dt.timedelta(days=2)
     if solvable:
         casework.problem_resolve(problem=problem, result_summary=rng.choice(RESULTS), resolved_on=decided,
-                                 acting_user=deputy_user)
+                                 acting_user=department_user)
     else:
         casework.problem_mark_unsolvable(problem=problem, reason="需纳入明年财政预算，今年暂不能实施。",
                                          result_summary="该问题已纳入明年计划，今年暂不能解决。", decided_on=decided,
-                                         acting_user=deputy_user)
+                                         acting_user=department_user)
     if age > 45 and rng.random() < 0.85:
         casework.problem_feedback(problem=problem, how=rng.choice([FeedbackMethod.PHONE, FeedbackMethod.IN_PERSON]),
                                   when=decided + dt.timedelta(days=3), acting_user=deputy_user)

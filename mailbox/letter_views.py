@@ -47,7 +47,9 @@ def may_deliver(user, letter: Letter) -> bool:
 
 def may_reply(user, letter: Letter) -> bool:
     """The deputy it was delivered to; the liaison may record it on the deputy's behalf."""
-    if not user.can_write or letter.delivered_at is None:
+    from constituents.permissions import may
+
+    if letter.delivered_at is None or not may(user, "letter_reply")[0]:
         return False
     if user.is_office_staff or user.is_liaison:
         return True

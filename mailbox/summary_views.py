@@ -38,7 +38,13 @@ def summary_list(request):
         raise PermissionDenied("季度汇总由代表组联络员整理报送。")
     quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
     rows = quarter_rollup(request.user, quarter)
+    from constituents import figures
+    from constituents.models import Forwarding
+
     return render(request, "mailbox/summary_list.html", {
+        # The quarter's department figures, defined once in constituents/figures.py.
+        "figures": figures.district_figures(Forwarding.objects.visible_to(request.user),
+                                            figures.Period(quarter.year, quarter.number)),
         "quarter": quarter, "rows": rows, "this_quarter": Quarter.of(None),
         "submitted": sum(1 for row in rows if row["summary"] and row["summary"].is_submitted),
     })
@@ -126,7 +132,11 @@ def issue_board(request):
     issues = SupervisedIssue.objects.visible_to(request.user).select_related(
         "constituency__group", "marked_by"
     ).annotate(problem_count=Count("problems"))
+    # 提级督办: problems sent back for 重办 three times (constituents/services/handling.py).
+    escalated = (Problem.objects.visible_to(request.user).filter(escalated_on__isnull=False)
+                 .select_related("group", "constituency").order_by("-escalated_on", "-pk")[:50])
     return render(request, "mailbox/issue_board.html", {
+        "escalated": escalated,
         "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,
         "may_mark": request.user.is_committee or request.user.is_office_staff, "form": IssueForm(),
         "years": range(Quarter.of(None).year, 2023, -1),

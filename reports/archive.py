@@ -77,7 +77,7 @@ def with_performance(deputies: QuerySet[Deputy], period: Period) -> QuerySet[Dep
         group_activities=count_per_row(activities.filter(organizer=ActivityOrganizer.GROUP), "deputies"),
         problems_raised=count_per_row(problems, "deputy"),
         problems_solved=count_per_row(solved, "deputy"),
-        livelihood_solved=count_per_row(solved.filter(is_livelihood=True), "deputy"),
+        livelihood_solved=count_per_row(solved.livelihood_solved(), "deputy"),
         suggestions_proposed=count_per_row(
             Suggestion.objects.filter(submitted_on__range=span), "proposers"
         ),

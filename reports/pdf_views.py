@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from constituents import figures
 from constituents.conf import casework_setting
-from constituents.models import AskType, ContactActivity, Problem, Suggestion
+from constituents.models import AskType, ContactActivity, Forwarding, Problem, Suggestion
 from constituents.selectors import with_year_counts
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from mailbox.models import Letter, Mailbox, QuarterlySummary
@@ -97,6 +98,9 @@ def district_summary_pdf(request):
         "by_category": _shares(by_category.most_common(), totals["total"]),
         "by_state": _shares(_in_pipeline_order(by_state), totals["total"]),
         "printed_at": timezone.now(),
+        # The departments' figures of the quarter, defined once in constituents/figures.py.
+        "figures": figures.roll_up(Forwarding.objects.visible_to(request.user),
+                                   figures.Period(quarter.year, quarter.number)),
     }
     filename = f"{quarter.label}全区群众反映问题汇总.pdf"
     return pdf_response(request, "reports/pdf/quarterly_district.html", context, filename=filename,
@@ -365,7 +369,8 @@ def performance_file_pdf(request, pk: int):
     )
     solved = Problem.objects.filter(deputy=deputy, outcome=Problem.Outcome.RESOLVED,
                                     result_on__gte=first, result_on__lte=last)
-    solved_counts = solved.aggregate(total=Count("pk"), livelihood=Count("pk", filter=Q(is_livelihood=True)))
+    solved_counts = solved.aggregate(total=Count("pk"), livelihood=Count("pk", filter=Q(
+        is_livelihood=True, result_source__in=Problem.COUNTED_RESULT_SOURCES)))
     letters = Letter.objects.filter(problem__deputy=deputy, received_at__gte=local_midnight(first),
                                     received_at__lt=local_midnight(last + dt.timedelta(days=1)))
     letter_counts = letters.aggregate(

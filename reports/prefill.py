@@ -75,8 +75,8 @@ def _problems(deputy: Deputy, start: dt.date, end: dt.date) -> str:
     )
     labels = dict(ProblemCategory.choices)
     top = _join([f"{labels.get(row['category'], row['category'])}{row['n']}件" for row in categories])
-    livelihood_solved = Problem.objects.filter(
-        deputy=deputy, is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_on__range=(start, end)
+    livelihood_solved = Problem.objects.livelihood_solved().filter(
+        deputy=deputy, result_on__range=(start, end)
     ).count()
     follow_ups = FollowUp.objects.filter(problem__deputy=deputy, followed_on__range=(start, end)).count()
     livelihood = f"（其中民生问题{totals['livelihood']}件）" if totals["livelihood"] else ""

@@ -15,6 +15,7 @@ from .activities import (
     validate_photo,
 )
 from .deadlines import workday_override_delete, workday_override_save
+from .handling import callback_record, extension_decide, extension_request, problem_send_back
 from .problems import (
     followup_add,
     problem_feedback,
@@ -47,4 +48,5 @@ __all__ = [
     "suggestion_draft", "suggestion_merge", "suggestion_record_reply", "suggestion_record_satisfaction",
     "suggestion_submit", "suggestion_update", "today", "validate_photo",
     "workday_override_delete", "workday_override_save",
+    "callback_record", "extension_decide", "extension_request", "problem_send_back",
 ]

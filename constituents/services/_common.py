@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from deputies.models import Term
@@ -58,3 +58,30 @@ def _move(problem: Problem, state: str, *, action: str, acting_user, on: dt.date
     problem.save()
 
 
+
+
+def _allow(acting_user, step: str, *, problem: Problem | None = None, forwarding=None) -> None:
+    """Defence in depth: the pages ask `may()` first; a service refuses the same way.
+
+    `acting_user=None` is the system itself (a task), which the table does not restrict.
+    """
+    from ..permissions import may
+
+    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
+        return
+    allowed, reason = may(acting_user, step, problem=problem, forwarding=forwarding)
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _recorded_as(acting_user, step: str, *, department, proxy_contact: str = "") -> tuple[object, str]:
+    """Who recorded a department's step and, for 代录, the department contact it names."""
+    from ..permissions import is_proxy
+
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if user is None or not is_proxy(user, step):
+        return user, ""
+    contact = (proxy_contact or "").strip() or department.contact_person.strip()
+    if not contact:
+        raise ValidationError({"proxy_contact": f"代录{department.name}的办理情况，请写明该部门的联系人。"})
+    return user, contact[:40]

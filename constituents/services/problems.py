@@ -26,7 +26,7 @@ from ..models import (
     ResultClass,
     Suggestion,
 )
-from ._common import State, _check_day, _lock, _move, _require_state, today
+from ._common import State, _allow, _check_day, _lock, _move, _recorded_as, _require_state, today
 
 # ---------------------------------------------------------------------------
 # Casework: the problem state machine
@@ -56,6 +56,7 @@ def problem_register(
     community: Community | None = None,
 ) -> Problem:
     """Register a problem (登记) from a visit, a letter or the online form."""
+    _allow(acting_user, "register")
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": "请填写群众反映的问题。"})
@@ -93,6 +94,7 @@ def problem_update(
     *, problem: Problem, text: str, category: str, is_livelihood: bool, deputy: Deputy | None, acting_user,
 ) -> Problem:
     """Correct what was registered; the state is not touched here."""
+    _allow(acting_user, "edit", problem=problem)
     _lock(problem)
     if problem.has_result:
         raise ValidationError("已有办理结果的诉求不能再修改登记内容。")
@@ -115,13 +117,19 @@ def problem_forward(
     deadline_days: int | None = None,
     deadline: dt.date | None = None,
     forwarded_on: dt.date | None = None,
+    needs_contact: bool = False,
     acting_user,
 ) -> list[Forwarding]:
     """Forward (转交) to one or more departments, each with a reply deadline in working days.
 
     From 登记 this moves the problem to 已转交. While it is 已转交/办理中 it adds
     departments (e.g. the right one after another returned it) without moving it.
+    Each department's users hear of it once. `needs_contact` (需要联系反映人) lets the
+    department see who raised it.
     """
+    from .department_alerts import notify_forwarded
+
+    _allow(acting_user, "forward", problem=problem)
     _lock(problem)
     _require_state(problem, [State.REGISTERED, State.FORWARDED, State.HANDLING], "转交")
     departments = list(dict.fromkeys(departments))
@@ -151,11 +159,13 @@ def problem_forward(
         if days < 1:
             raise ValidationError({"deadline_days": "答复期限至少为 1 个工作日。"})
         deadline, estimate = add_working_days(forwarded_on, days)
+    accept_deadline, _ = add_working_days(forwarded_on, casework_setting("ACCEPT_WORKING_DAYS"))
     forwardings = []
     for department in departments:
         forwarding = Forwarding(
             problem=problem, department=department, round=problem.round, forwarded_on=forwarded_on,
-            deadline=deadline, deadline_is_estimate=estimate, deadline_in_working_days=counted,
+            deadline=deadline, deadline_is_estimate=estimate, deadline_in_working_days=counted, accept_deadline=min(accept_deadline, deadline),
+            needs_contact=needs_contact,
             forwarded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         audited(forwarding, action="constituents.forwarding.created", user=acting_user)
@@ -164,6 +174,7 @@ def problem_forward(
     if problem.state == State.REGISTERED:
         _move(problem, State.FORWARDED, action="constituents.problem.forwarded", acting_user=acting_user,
               on=forwarded_on)
+    notify_forwarded(forwardings)
     return forwardings
 
 
@@ -175,12 +186,17 @@ def _forwarding_of(problem: Problem, forwarding: Forwarding) -> Forwarding:
 
 @transaction.atomic
 def problem_start_handling(
-    *, problem: Problem, forwarding: Forwarding, accepted_on: dt.date | None = None, acting_user,
+    *, problem: Problem, forwarding: Forwarding, accepted_on: dt.date | None = None, proxy_contact: str = "",
+    acting_user,
 ) -> Forwarding:
-    """A department accepted the problem (受理): its part is 办理中, and so is the problem."""
+    """A department signed for the problem (签收/受理): its part is 办理中, and so is the problem."""
     _lock(problem)
     _require_state(problem, [State.FORWARDED, State.HANDLING], "登记部门受理")
     forwarding = _forwarding_of(problem, forwarding)
+    _allow(acting_user, "accept", forwarding=forwarding)
+    forwarding.accepted_by, forwarding.accept_proxy_contact = _recorded_as(
+        acting_user, "accept", department=forwarding.department, proxy_contact=proxy_contact,
+    )
     if forwarding.status != Forwarding.Status.PENDING:
         raise ValidationError(f"{forwarding.department}的办理状态为“{forwarding.get_status_display()}”，不能再登记受理。")
     accepted_on = _check_day(accepted_on or today(), field="accepted_on", label="受理日期")
@@ -197,12 +213,24 @@ def problem_start_handling(
 @transaction.atomic
 def problem_record_reply(
     *, problem: Problem, forwarding: Forwarding, reply_text: str, result_class: str,
-    replied_on: dt.date | None = None, acting_user,
+    replied_on: dt.date | None = None, attachments: Iterable = (), proxy_contact: str = "", acting_user,
 ) -> Forwarding:
-    """Record a department's reply, as the department's, with its A/B/C/D class."""
+    """Record a department's reply, as the department's, with its A/B/C/D class and attachments
+    (PDF or images, checked by their content)."""
+    from ..attachments import check_attachment
+    from ..models import ForwardingAttachment
+
     _lock(problem)
     _require_state(problem, [State.HANDLING], "登记部门答复")
     forwarding = _forwarding_of(problem, forwarding)
+    _allow(acting_user, "reply", forwarding=forwarding)
+    forwarding.replied_by, forwarding.reply_proxy_contact = _recorded_as(
+        acting_user, "reply", department=forwarding.department, proxy_contact=proxy_contact,
+    )
+    attachments = list(attachments)
+    if len(attachments) > casework_setting("ATTACHMENTS_PER_REPLY"):
+        raise ValidationError({"attachments": f"附件最多 {casework_setting('ATTACHMENTS_PER_REPLY')} 个。"})
+    checked = [(upload, check_attachment(upload)) for upload in attachments]
     if forwarding.status != Forwarding.Status.HANDLING:
         raise ValidationError(
             f"{forwarding.department}的办理状态为“{forwarding.get_status_display()}”，须先登记受理才能登记答复。"
@@ -217,14 +245,24 @@ def problem_record_reply(
         raise ValidationError({"replied_on": "答复日期不能早于转交日期。"})
     forwarding.status, forwarding.replied_on = Forwarding.Status.REPLIED, replied_on
     forwarding.reply_text, forwarding.result_class = reply_text, result_class
+    forwarding.reply_working_days, _estimate = working_days_between(forwarding.forwarded_on, replied_on)
     audited(forwarding, action="constituents.forwarding.replied", user=acting_user)
     forwarding.save()
+    for upload, content_type in checked:
+        attachment = ForwardingAttachment(
+            forwarding=forwarding, original_name=(getattr(upload, "name", "") or "附件")[-120:],
+            content_type=content_type, size=upload.size, uploaded_by=acting_user,
+        )
+        attachment.file.save(upload.name or "附件", upload, save=False)
+        audited(attachment, action="constituents.attachment.added", user=acting_user)
+        attachment.save()
     return forwarding
 
 
 @transaction.atomic
 def problem_return(
-    *, problem: Problem, forwarding: Forwarding, reason: str, returned_on: dt.date | None = None, acting_user,
+    *, problem: Problem, forwarding: Forwarding, reason: str, returned_on: dt.date | None = None,
+    proxy_contact: str = "", acting_user,
 ) -> Forwarding:
     """A department returns a problem that is not its own (退办), within the return window.
 
@@ -234,6 +272,10 @@ def problem_return(
     _lock(problem)
     _require_state(problem, [State.FORWARDED, State.HANDLING], "退办")
     forwarding = _forwarding_of(problem, forwarding)
+    _allow(acting_user, "return", forwarding=forwarding)
+    forwarding.returned_by, forwarding.return_proxy_contact = _recorded_as(
+        acting_user, "return", department=forwarding.department, proxy_contact=proxy_contact,
+    )
     if not forwarding.is_open:
         raise ValidationError(f"{forwarding.department}的办理状态为“{forwarding.get_status_display()}”，不能退办。")
     reason = (reason or "").strip()
@@ -271,6 +313,19 @@ def _check_result_ready(problem: Problem) -> list[Forwarding]:
     return replied
 
 
+def _record_result_source(problem: Problem, acting_user, step: str, replied: list[Forwarding], contact: str) -> None:
+    """A result counts as the departments' when a department or a 代录 recorded it (never a deputy)."""
+    from ..permissions import is_proxy
+
+    _user, problem.result_proxy_contact = _recorded_as(
+        acting_user, step, department=replied[0].department, proxy_contact=contact,
+    )
+    if getattr(acting_user, "is_authenticated", False) and not is_proxy(acting_user, step):
+        problem.result_source = Problem.ResultSource.DEPARTMENT
+    else:
+        problem.result_source = Problem.ResultSource.PROXY
+
+
 def _queue_feedback(problem: Problem, *, suggestion: Suggestion | None = None) -> int:
     """One pending feedback per constituent who raised the problem (or one for an anonymous sender)."""
     constituent_ids = list(problem.constituents.values_list("pk", flat=True)) or [None]
@@ -288,12 +343,15 @@ def _queue_feedback(problem: Problem, *, suggestion: Suggestion | None = None) -
 
 @transaction.atomic
 def problem_resolve(
-    *, problem: Problem, result_summary: str, resolved_on: dt.date | None = None, acting_user,
+    *, problem: Problem, result_summary: str, resolved_on: dt.date | None = None, proxy_contact: str = "",
+    acting_user,
 ) -> Problem:
     """The departments' replies solved it (已办结); feedback to each constituent is queued."""
     _lock(problem)
+    _allow(acting_user, "resolve", problem=problem)
     _require_state(problem, [State.HANDLING], "办结")
     replied = _check_result_ready(problem)
+    _record_result_source(problem, acting_user, "resolve", replied, proxy_contact)
     result_summary = (result_summary or "").strip()
     if not result_summary:
         raise ValidationError({"result_summary": "请填写可以告知反映人的办理结果。"})
@@ -309,12 +367,15 @@ def problem_resolve(
 
 @transaction.atomic
 def problem_mark_unsolvable(
-    *, problem: Problem, reason: str, result_summary: str = "", decided_on: dt.date | None = None, acting_user,
+    *, problem: Problem, reason: str, result_summary: str = "", decided_on: dt.date | None = None,
+    proxy_contact: str = "", acting_user,
 ) -> Problem:
     """Cannot be solved now (暂不能解决), with the reason; feedback to each constituent is queued."""
     _lock(problem)
+    _allow(acting_user, "unsolvable", problem=problem)
     _require_state(problem, [State.HANDLING], "登记为暂不能解决")
     replied = _check_result_ready(problem)
+    _record_result_source(problem, acting_user, "unsolvable", replied, proxy_contact)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写暂不能解决的原因。"})
@@ -344,6 +405,7 @@ def problem_feedback(
     `constituents=None` means everyone still waiting; otherwise only those named.
     The problem becomes 已反馈 when nobody is left waiting.
     """
+    _allow(acting_user, "feedback", problem=problem)
     _lock(problem)
     _require_state(problem, [State.RESOLVED, State.UNSOLVABLE], "登记反馈")
     if how not in FeedbackMethod.values:
@@ -376,6 +438,7 @@ def problem_feedback(
 @transaction.atomic
 def problem_reopen(*, problem: Problem, reason: str, reopened_on: dt.date | None = None, acting_user) -> Problem:
     """The constituent is not satisfied with the answer (重新办理): a new round starts at 登记."""
+    _allow(acting_user, "reopen", problem=problem)
     _lock(problem)
     _require_state(problem, [State.FED_BACK], "重新办理")
     reason = (reason or "").strip()
@@ -384,11 +447,19 @@ def problem_reopen(*, problem: Problem, reason: str, reopened_on: dt.date | None
     reopened_on = _check_day(reopened_on or today(), field="reopened_on", label="日期")
     if problem.fed_back_on and reopened_on < problem.fed_back_on:
         raise ValidationError({"reopened_on": "重新办理日期不能早于反馈日期。"})
+    new_round(problem, reason=reason, on=reopened_on, action="constituents.problem.reopened", acting_user=acting_user)
+    return problem
+
+
+def new_round(problem: Problem, *, reason: str, on: dt.date, action: str, acting_user) -> None:
+    """重办: the next round starts at 登记; the third time it is raised to the committee (提级督办)."""
     problem.round += 1
     problem.reopen_reason = reason
     problem.outcome, problem.result_on, problem.unsolvable_reason = "", None, ""
-    _move(problem, State.REGISTERED, action="constituents.problem.reopened", acting_user=acting_user, on=reopened_on)
-    return problem
+    problem.result_source, problem.result_proxy_contact = "", ""
+    if problem.sent_back_count >= casework_setting("ESCALATE_AFTER_SEND_BACKS") and problem.escalated_on is None:
+        problem.escalated_on = on
+    _move(problem, State.REGISTERED, action=action, acting_user=acting_user, on=on)
 
 
 @transaction.atomic
@@ -403,6 +474,7 @@ def followup_add(
     acting_user,
 ) -> FollowUp:
     """A 督办记录: the deputy (or liaison) pressed the department; what it said is recorded as its own."""
+    _allow(acting_user, "followup", problem=problem)
     _require_state(problem, [State.FORWARDED, State.HANDLING, State.RESOLVED, State.UNSOLVABLE], "登记督办")
     if forwarding is not None and forwarding.problem_id != problem.pk:
         raise ValidationError({"forwarding": "该部门不是这条诉求的承办部门。"})

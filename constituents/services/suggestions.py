@@ -271,11 +271,13 @@ def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
         problem.result_on = suggestion.replied_on
         problem.state_since = today()
         problem.result_summary = summary
+        problem.result_source = Problem.ResultSource.SUGGESTION  # the department's answer: counts as solved
         problem.updated_at = timezone.now()
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     bulk_update_with_history(
         problems, Problem,
-        ["outcome", "state", "unsolvable_reason", "result_on", "state_since", "result_summary", "updated_at"],
+        ["outcome", "state", "unsolvable_reason", "result_on", "state_since", "result_summary", "result_source",
+         "updated_at"],
         default_user=user, default_change_reason="constituents.problem.suggestion_replied",
     )
     still_open = list(

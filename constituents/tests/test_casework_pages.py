@@ -78,20 +78,23 @@ def test_pipeline_through_the_pages(client_of, deputy_a, liaison_a, community_a)
     forwarding = problem.forwardings.get()
     assert forwarding.deadline == D(2026, 10, 23)
     # Skipping a state is refused with the reason.
-    page = client.post(step("resolve"), {"resolved_on": "2026-10-01", "result_summary": "好了"}).content.decode()
+    # The liaison records the department's steps as 代录, naming the department's contact.
+    proxy = {"proxy_contact": "李科长"}
+    page = client.post(step("resolve"), {"resolved_on": "2026-10-01", "result_summary": "好了", **proxy}
+                       ).content.decode()
     assert "不能办结" in page
-    client.post(step("accept"), {"forwarding": forwarding.pk, "accepted_on": "2026-09-29"})
+    client.post(step("accept"), {"forwarding": forwarding.pk, "accepted_on": "2026-09-29", **proxy})
     client.post(step("followup"), {"followed_on": "2026-10-09", "method": "phone", "forwarding": forwarding.pk,
                                    "department_said": "部门称下周施工"})
     client.post(step("reply"), {"forwarding": forwarding.pk, "replied_on": "2026-10-20", "result_class": "A",
-                                "reply_text": "已完成维修"})
-    client.post(step("resolve"), {"resolved_on": "2026-10-21", "result_summary": "路灯已修复"})
+                                "reply_text": "已完成维修", **proxy})
+    client.post(step("resolve"), {"resolved_on": "2026-10-21", "result_summary": "路灯已修复", **proxy})
     client.post(step("feedback"), {"when": "2026-10-22", "how": "phone"})
     problem.refresh_from_db()
     assert problem.state == State.FED_BACK
     detail = client.get(problem.get_absolute_url()).content.decode()
-    for words in ["转交区城市管理局", "区城市管理局受理", "部门称下周施工", "区城市管理局答复", "已向反映人反馈",
-                  "重新办理"]:
+    for words in ["转交区城市管理局", "区城市管理局签收", "部门称下周施工", "区城市管理局答复", "已向反映人反馈",
+                  "代录，部门联系人：李科长", "重新办理"]:
         assert words in detail, words
 
 

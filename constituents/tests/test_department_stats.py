@@ -1,32 +1,97 @@
-"""有关部门办理情况: acknowledged and replied measured apart, ranked only with enough cases."""
+"""有关部门办理情况: the figures defined once (constituents/figures.py), ranked only with enough cases."""
 
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
 
+import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from constituents.models import Forwarding, Problem
-from constituents.selectors import department_year_stats
-from constituents.tests.casework import drive, register
+from constituents import figures, services
+from constituents.models import CallbackResult, FeedbackMethod, Forwarding, Problem
+from constituents.tests.casework import D, drive, register
+from constituents.tests.factories import ConstituentFactory
 from deputies.tests.factories import DepartmentFactory
 
-TODAY = dt.date(2026, 11, 28)
+YEAR = figures.Period(2026)
 
 
-def test_rates_exclude_returns_and_small_departments_are_not_ranked(deputy_a, staff_user, settings):
+def _case(deputy, user, department, community, *, accepted_on, replied_on, result_class, callback):
+    problem = register(deputy, user, constituents=[ConstituentFactory(community=community)])
+    services.problem_forward(problem=problem, departments=[department], forwarded_on=D(2026, 9, 2), acting_user=user)
+    forwarding = problem.forwardings.get()
+    services.problem_start_handling(problem=problem, forwarding=forwarding, accepted_on=accepted_on, acting_user=user)
+    services.problem_record_reply(problem=problem, forwarding=forwarding, reply_text="答复", result_class=result_class,
+                                  replied_on=replied_on, acting_user=user)
+    if result_class in "AB":
+        services.problem_resolve(problem=problem, result_summary="已解决", resolved_on=replied_on, acting_user=user)
+    else:
+        services.problem_mark_unsolvable(problem=problem, reason="暂无条件", decided_on=replied_on, acting_user=user)
+    services.problem_feedback(problem=problem, how=FeedbackMethod.PHONE, when=replied_on, acting_user=user)
+    call = services.callback_record(problem=problem, constituent=problem.constituents.get(), result=callback,
+                                    note="回访情况", called_on=replied_on, acting_user=user)
+    return problem, forwarding, call
+
+
+@pytest.fixture
+def district(deputy_a, liaison_a, community_a, settings):
     settings.CASEWORK = {"DEPARTMENT_RANKING_MIN_CASES": 2}
     busy, small = DepartmentFactory(name="区城市管理局"), DepartmentFactory(name="区体育局")
-    for _ in range(3):
-        drive(register(deputy_a, staff_user), Problem.State.RESOLVED, staff_user, department=busy)
-    drive(register(deputy_a, staff_user), Problem.State.FORWARDED, staff_user, department=small)
-    rows = {row["department__name"]: row for row in department_year_stats(Forwarding.objects.all(), 2026, TODAY)}
-    assert rows["区城市管理局"]["kept"] == 3 and rows["区城市管理局"]["replied_rate"] == 1
-    assert rows["区城市管理局"]["rank"] == 1
-    assert rows["区体育局"]["ranked"] is False and rows["区体育局"]["acknowledged"] == 0
+    _case(deputy_a, liaison_a, busy, community_a, accepted_on=D(2026, 9, 2), replied_on=D(2026, 9, 10),
+          result_class="A", callback=CallbackResult.SATISFIED)
+    problem, _forwarding, call = _case(deputy_a, liaison_a, busy, community_a, accepted_on=D(2026, 9, 7),
+                                       replied_on=D(2026, 10, 30), result_class="C",
+                                       callback=CallbackResult.DISSATISFIED)
+    services.problem_send_back(problem=problem, callback=call, sent_on=D(2026, 10, 30), acting_user=liaison_a)
+    returned = register(deputy_a, liaison_a)
+    [wrong] = services.problem_forward(problem=returned, departments=[busy], forwarded_on=D(2026, 9, 2),
+                                       acting_user=liaison_a)
+    services.problem_return(problem=returned, forwarding=wrong, reason="非本单位职责", returned_on=D(2026, 9, 3),
+                            acting_user=liaison_a)
+    drive(register(deputy_a, liaison_a), Problem.State.FORWARDED, liaison_a, department=small)
+    return busy, small
 
 
-def test_page_is_scoped_and_flat(client_of, deputy_a, deputy_b, staff_user, assert_flat_queries):
+def test_each_figure_follows_its_definition(district):
+    busy, small = district
+    rows = {row["name"]: row for row in figures.department_figures(Forwarding.objects.all(), YEAR)}
+    row = rows["区城市管理局"]
+    assert (row["received"], row["returned"], row["kept"], row["replied"]) == (3, 1, 2, 2)
+    assert row["response_rate"] == pytest.approx(2 / 3)  # one signed late; the return within the limit counts
+    assert row["on_time_reply_rate"] == 0.5
+    assert row["solved_rate"] == 0.5
+    assert row["satisfaction_rate"] == 0.5
+    assert row["first_time_solved_rate"] == 0.5
+    assert row["sent_back_rate"] == 0.5
+    days = list(Forwarding.objects.filter(department=busy, status="replied").values_list("reply_working_days",
+                                                                                         flat=True))
+    assert row["mean_reply_days"] == pytest.approx(sum(days) / 2) and days[0] == 6
+    assert row["rank"] == 1
+    assert rows["区体育局"]["ranked"] is False and "rank" not in rows["区体育局"]
+    assert rows["区体育局"]["satisfaction_rate"] is None
+    whole = figures.district_figures(Forwarding.objects.all(), YEAR)
+    assert (whole["received"], whole["reached"], whole["satisfied"]) == (4, 2, 1)
+    [group] = figures.group_figures(Forwarding.objects.all(), YEAR)
+    assert group["received"] == 4 and group["satisfaction_rate"] == 0.5
+    # A quarter with no forwarding has no rates, not zeros.
+    empty = figures.district_figures(Forwarding.objects.all(), figures.Period(2026, 1))
+    assert empty["received"] == 0 and empty["solved_rate"] is None
+
+
+def test_page_shows_figures_definitions_and_links_to_cases(client_of, staff_user, district):
+    busy, _small = district
+    page = client_of(staff_user).get(reverse("constituents:department_stats"),
+                                     {"year": 2026, "quarter": 3}).content.decode()
+    assert "2026年第3季度" in page
+    for definition in figures.definitions():
+        assert definition["text"] in page
+    assert f"?department={busy.pk}" in page
+    listed = client_of(staff_user).get(reverse("constituents:problem_list"), {"department": busy.pk}).context["page"]
+    assert len(listed.object_list) == 3
+
+
+def test_page_is_scoped(client_of, deputy_a, deputy_b, staff_user):
     department = DepartmentFactory(name="区水务局")
     drive(register(deputy_a, staff_user), Problem.State.FORWARDED, staff_user, department=department)
     assert "区水务局" in client_of(staff_user).get(reverse("constituents:department_stats"),
@@ -34,10 +99,28 @@ def test_page_is_scoped_and_flat(client_of, deputy_a, deputy_b, staff_user, asse
     assert "区水务局" not in client_of(deputy_b.user).get(reverse("constituents:department_stats"),
                                                        {"year": 2026}).content.decode()
 
+
+def test_page_and_roll_up_queries_do_not_grow(client_of, deputy_a, liaison_a, staff_user, community_a,
+                                              assert_flat_queries):
+    _case(deputy_a, liaison_a, DepartmentFactory(name="区水务局"), community_a, accepted_on=D(2026, 9, 2),
+          replied_on=D(2026, 9, 10), result_class="A", callback=CallbackResult.SATISFIED)
+
     def grow():
-        for index in range(5):
-            drive(register(deputy_a, staff_user), Problem.State.FORWARDED, staff_user,
-                  department=DepartmentFactory(name=f"区第{index}局"))
+        for index in range(4):
+            _case(deputy_a, liaison_a, DepartmentFactory(name=f"区第{index}局"), community_a,
+                  accepted_on=D(2026, 9, 2), replied_on=D(2026, 9, 10), result_class="B",
+                  callback=CallbackResult.BASICALLY)
 
     assert_flat_queries(client_of(staff_user), reverse("constituents:department_stats"), grow=grow,
                         params={"year": 2026})
+
+
+def test_roll_up_is_two_queries_per_breakdown(district, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        figures.roll_up(Forwarding.objects.all(), YEAR)
+
+
+def test_readme_gives_the_same_definitions():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    for definition in figures.definitions():
+        assert definition["text"] in readme, definition["label"]

@@ -92,5 +92,6 @@ def test_beat_schedule_names_resolve_to_these_tasks():
 
     app.loader.import_default_modules()
     ours = [entry["task"] for entry in SCHEDULES.values() if entry["task"].startswith("constituents.")]
-    assert ours == ["constituents.tasks.remind_casework_next_steps", "constituents.tasks.remind_activity_minimum"]
+    assert ours == ["constituents.tasks.remind_casework_next_steps", "constituents.tasks.alert_departments_of_deadlines",
+                    "constituents.tasks.remind_activity_minimum"]
     assert all(name in app.tasks for name in ours)

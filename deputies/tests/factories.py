@@ -69,3 +69,4 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
         model = Department
 
     name = factory.Sequence(lambda n: f"区第{n}局")
+    contact_person = "李科长"  # named on every step a liaison records for the department (代录)

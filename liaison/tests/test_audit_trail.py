@@ -162,3 +162,13 @@ def test_the_audit_page_query_count_does_not_grow(client_of, auditor, deputy_a, 
     # Queries: session, user, the count, one page of rows with their users joined, unread notices.
     assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=12)
     assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=12, params={"source": "access"})
+
+
+def test_every_history_table_keeps_the_client_address():
+    """A model added later with simple_history's own HistoricalRecords would lose the address."""
+    from django.apps import apps
+
+    historical = [model for model in apps.get_models() if model.__name__.startswith("Historical")]
+    assert len(historical) > 10
+    missing = [model.__name__ for model in historical if "history_ip" not in {f.name for f in model._meta.fields}]
+    assert missing == []

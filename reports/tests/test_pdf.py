@@ -296,7 +296,8 @@ def test_annual_statistics_count_activities_problems_and_livelihood(
     activity.deputies.add(deputy_a)
     ContactActivityFactory(constituency=constituency_a, held_on=dt.date(2025, 5, 1)).deputies.add(deputy_a)
     ProblemFactory(deputy=colleague, raised_on=dt.date(2026, 3, 1), is_livelihood=True,
-                   outcome=Problem.Outcome.RESOLVED, result_on=dt.date(2026, 6, 1))
+                   outcome=Problem.Outcome.RESOLVED, result_on=dt.date(2026, 6, 1),
+                   result_source=Problem.ResultSource.DEPARTMENT)  # the department's result: it counts
     ProblemFactory(deputy=colleague, raised_on=dt.date(2026, 4, 1))
     text = pdf_text(client_of(committee_user).get(reverse("reports:annual_contact_pdf", args=[2026])))
     lines: dict[str, list[str]] = {}

@@ -34,7 +34,8 @@ def _casework(deputy, staff_user, community):
     solved = ProblemFactory(deputy=deputy, raised_on=dt.date(YEAR, 3, 2), is_livelihood=True,
                             text="赵桂芳家门口路灯不亮", category=ProblemCategory.URBAN_CONSTRUCTION,
                             state=Problem.State.FED_BACK, outcome=Problem.Outcome.RESOLVED,
-                            result_on=dt.date(YEAR, 4, 1), fed_back_on=dt.date(YEAR, 4, 3))
+                            result_on=dt.date(YEAR, 4, 1), fed_back_on=dt.date(YEAR, 4, 3),
+                            result_source=Problem.ResultSource.DEPARTMENT)  # the department's result: it counts
     solved.constituents.add(voter)
     ProblemFactory(deputy=deputy, raised_on=dt.date(YEAR, 5, 2), state=Problem.State.HANDLING)
     ProblemFactory(deputy=deputy, raised_on=dt.date(YEAR - 1, 5, 2))
