@@ -101,6 +101,8 @@ def may(user, step: str, *, problem=None, forwarding=None) -> tuple[bool, str]:
         return False, "您的账号不能办理群众诉求和议案建议。"
     if role == COMMITTEE:
         return False, "常委会账号只能查看，不能修改。"
+    if not user.can_write:  # e.g. a deputy who has left office
+        return False, user.write_refusal
     if role not in spec.roles:
         if role == DEPUTY and spec.department_step:
             return False, (f"代表不直接处理问题：“{spec.label}”是承办部门的步骤，"

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from constituents import services
 from constituents.models import FeedbackMethod, Forwarding, Problem, ProblemCategory, ProblemFeedback, Suggestion
-from constituents.selectors import department_year_stats, deputy_casework_summary
+from constituents.figures import Period, department_figures
+from constituents.selectors import deputy_casework_summary
 from constituents.tests.casework import D, State, drive, register
 from constituents.tests.factories import ConstituentFactory
 from deputies.tests.factories import DepartmentFactory
@@ -83,10 +84,9 @@ def test_closed_by_the_suggestion_never_counts_as_overdue_against_the_department
     assert not Forwarding.objects.overdue(today).exists()
     assert not Problem.objects.with_overdue_forwardings(today).exists()
     assert deputy_casework_summary(Problem.objects.filter(pk=problem.pk), today)["overdue"] == 0
-    row = next(r for r in department_year_stats(Forwarding.objects.all(), 2026, today)
-               if r["department__name"] == "区住建局")
-    assert row["overdue_open"] == 0 and row["by_suggestion"] == 1 and row["kept"] == 0
-    assert row["on_time_rate"] is None  # nothing it kept, so nothing it answered late
+    row = next(r for r in department_figures(Forwarding.objects.all(), Period(2026)) if r["name"] == "区住建局")
+    assert row["by_suggestion"] == 1 and row["kept"] == 0
+    assert row["on_time_reply_rate"] is None  # nothing it kept, so nothing it answered late
 
 
 def test_department_page_shows_the_cases_a_suggestion_answered(client_of, staff_user, deputy_a, liaison_a):
