@@ -145,6 +145,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # Delivery (reliability): a sender claims the e-mail until this time, or a failed
+    # one waits until then for its next try; emailed_at is set only once the backend accepted it.
+    email_claimed_until = models.DateTimeField("邮件占用或下次重试时间", null=True, blank=True)
+    email_attempts = models.PositiveIntegerField("邮件尝试次数", default=0)
+    email_error = models.CharField("邮件最近错误", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "通知"
@@ -237,3 +242,7 @@ class LoginLockout(AccessAttempt):
         proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录（删除即解除锁定）"
+
+
+# Reliability: the task outbox and text messages live in their own module.
+from .models_delivery import OutboxMessage, TextMessage  # noqa: E402, F401
