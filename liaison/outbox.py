@@ -109,7 +109,7 @@ def publish_pending(*, limit: int = 200) -> int:
         if not ids:
             return published
         with _broker_connection() as broker:
-            for message in OutboxMessage.objects.filter(pk__in=ids).order_by("pk"):
+            for message in list(OutboxMessage.objects.filter(pk__in=ids).order_by("pk")):
                 try:
                     _send(message, broker)
                 except _broker_errors() as error:

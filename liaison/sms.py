@@ -117,7 +117,7 @@ def send_pending(*, limit: int = 200, now: dt.datetime | None = None) -> int:
     sent = 0
     ids = claim(TextMessage.objects.filter(status=TextMessage.Status.PENDING), field="claimed_until",
                 lease=LEASE, limit=limit)
-    for message in TextMessage.objects.filter(pk__in=ids).order_by("pk"):
+    for message in list(TextMessage.objects.filter(pk__in=ids).order_by("pk")):
         now_ = now or timezone.now()
         today = TextMessage.objects.filter(phone=message.phone, status=TextMessage.Status.SENT,
                                            sent_at__gte=_local_day_start(now_)).count()

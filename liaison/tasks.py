@@ -38,7 +38,7 @@ def send_pending_notification_emails(limit: int = 500) -> int:
         .exclude(recipient__email="")
     ids = claim(pending, field="email_claimed_until", lease=EMAIL_LEASE, limit=limit)
     sent = 0
-    for notice in Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("pk"):
+    for notice in list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("pk")):
         message = EmailMessage(
             subject=f"【{settings.LIAISON['SITE_NAME']}】{notice.title}",
             body=f"{notice.body}\n\n{notice.url}".strip(),
