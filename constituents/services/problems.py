@@ -14,6 +14,7 @@ from liaison.audit import audited
 from liaison.workdays import add_working_days, working_days_between
 
 from ..conf import casework_setting
+from ..notices import problem_result_ready, tell_departments_forwarded, tell_office_followup_due
 from ..models import (
     Constituent,
     ContactActivity,
@@ -162,6 +163,7 @@ def problem_forward(
     if problem.state == State.REGISTERED:
         _move(problem, State.FORWARDED, action="constituents.problem.forwarded", acting_user=acting_user,
               on=forwarded_on)
+    tell_departments_forwarded(forwardings)
     return forwardings
 
 
@@ -269,6 +271,12 @@ def _check_result_ready(problem: Problem) -> list[Forwarding]:
     return replied
 
 
+def _result_ready(problem: Problem, *, on: dt.date) -> None:
+    """The office's 回访 is due; the mailbox tells an online letter's writer (texts, liaison.sms)."""
+    tell_office_followup_due(problem, on=on)
+    problem_result_ready.send(sender=Problem, problem=problem)
+
+
 def _queue_feedback(problem: Problem, *, suggestion: Suggestion | None = None) -> int:
     """One pending feedback per constituent who raised the problem (or one for an anonymous sender)."""
     constituent_ids = list(problem.constituents.values_list("pk", flat=True)) or [None]
@@ -301,6 +309,7 @@ def problem_resolve(
     problem.unsolvable_reason = ""
     _move(problem, State.RESOLVED, action="constituents.problem.resolved", acting_user=acting_user, on=resolved_on)
     _queue_feedback(problem)
+    _result_ready(problem, on=resolved_on)
     return problem
 
 
@@ -323,6 +332,7 @@ def problem_mark_unsolvable(
     problem.result_summary = (result_summary or "").strip() or reason
     _move(problem, State.UNSOLVABLE, action="constituents.problem.unsolvable", acting_user=acting_user, on=decided_on)
     _queue_feedback(problem)
+    _result_ready(problem, on=decided_on)
     return problem
 
 
