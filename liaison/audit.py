@@ -106,6 +106,8 @@ ACTION_LABELS = {
     "reports.spot_check.item_noted": "记录抽查发现",
     "reports.spot_check.concluded": "形成抽查结论",
     "reports.report.withdrawn": "撤回公开",
+    # Reliability: heavy PDFs rendered by a task.
+    "reports.rendered_pdf.requested": "申请生成打印文件",
 }
 
 

@@ -14,7 +14,6 @@ from liaison.audit import audited
 from liaison.workdays import add_working_days, working_days_between
 
 from ..conf import casework_setting
-from ..notices import problem_result_ready, tell_departments_forwarded, tell_office_followup_due
 from ..models import (
     Constituent,
     ContactActivity,
@@ -26,6 +25,7 @@ from ..models import (
     ResultClass,
     Suggestion,
 )
+from ..notices import problem_result_ready, tell_departments_forwarded, tell_office_followup_due
 from ._common import State, _check_day, _lock, _move, _require_state, today
 
 # ---------------------------------------------------------------------------
