@@ -36,7 +36,8 @@ def send_pending_notification_emails(limit: int = 500) -> int:
 
     pending = Notification.objects.filter(emailed_at__isnull=True, email_attempts__lt=EMAIL_MAX_ATTEMPTS) \
         .exclude(recipient__email="")
-    ids = claim(pending, field="email_claimed_until", lease=EMAIL_LEASE, limit=limit)
+    lease = dt.timedelta(seconds=getattr(settings, "LIAISON_EMAIL_LEASE_SECONDS", EMAIL_LEASE.total_seconds()))
+    ids = claim(pending, field="email_claimed_until", lease=lease, limit=limit)
     sent = 0
     for notice in list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("pk")):
         message = EmailMessage(
