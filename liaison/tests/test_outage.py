@@ -80,6 +80,13 @@ def test_every_page_in_the_navigation_works_with_redis_down(redis_down, client_o
     assert len(links) > 10
     broken = {link: client.get(link).status_code for link in sorted(links)}
     assert {link: code for link, code in broken.items() if code >= 500} == {}
+    client.logout()
+    for public in (reverse("login"), reverse("mailbox:public_find"), reverse("mailbox:public_track"),
+                   reverse("reports:public_list")):
+        assert client.get(public).status_code == 200, public
+    staff_user.set_password("Liaison@Reliable2026")
+    staff_user.save()
+    assert client.post(reverse("login"), {"username": "staff", "password": "Liaison@Reliable2026"}).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True)
