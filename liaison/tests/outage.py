@@ -14,7 +14,7 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from liaison import outbox
+from liaison import cache, outbox
 from liaison.celery import app
 
 CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"
@@ -23,6 +23,7 @@ CLOSED_PORT_URL = "redis://127.0.0.1:6390/0"
 @pytest.fixture
 def redis_down(settings):
     real_broker = app.conf.broker_url
+    cache._fallbacks.clear()  # each test starts with empty local counters
     settings.CACHES = {"default": {"BACKEND": "liaison.cache.ResilientRedisCache", "LOCATION": CLOSED_PORT_URL}}
     app.conf.task_always_eager = False
     app.conf.broker_url = CLOSED_PORT_URL
