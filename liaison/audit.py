@@ -176,6 +176,8 @@ ACTION_LABELS = {
     "mailbox.summary.opened": "生成季度汇总草稿",
     "deputies.demo.seeded": "生成演示数据",
     "constituents.demo.seeded": "生成演示数据",
+    # Reliability: heavy PDFs rendered by a task.
+    "reports.rendered_pdf.requested": "申请生成打印文件",
 }
 
 

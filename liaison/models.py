@@ -197,6 +197,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField("发送时间", auto_now_add=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # Delivery (reliability): a sender claims the e-mail until this time, or a failed
+    # one waits until then for its next try; emailed_at is set only once the backend accepted it.
+    email_claimed_until = models.DateTimeField("邮件占用或下次重试时间", null=True, blank=True)
+    email_attempts = models.PositiveIntegerField("邮件尝试次数", default=0)
+    email_error = models.CharField("邮件最近错误", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "通知"
@@ -326,3 +331,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+# Reliability: the task outbox and text messages live in their own module.
+from .models_delivery import OutboxMessage, TextMessage  # noqa: E402, F401

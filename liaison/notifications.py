@@ -1,13 +1,14 @@
-"""The one way to tell people something: an in-app notice and, where they have an address, an e-mail."""
+"""The one way to tell people something: an in-app notice and, where they have an address, an e-mail;
+and, when the caller gives `sms_text`, a text message to their mobile (liaison.sms)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from .models import Notification, User
+from .outbox import enqueue
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class Notice:
     url: str = ""
     # Same key for the same recipient → sent once, whoever runs the job and however often.
     dedupe_key: str | None = None
+    # Opt-in SMS: at most 70 characters, never personal data (liaison.sms checks both).
+    sms_text: str | None = None
 
 
 def notify(
@@ -27,12 +30,13 @@ def notify(
     body: str = "",
     url: str = "",
     dedupe_key: str | None = None,
+    sms_text: str | None = None,
 ) -> int:
     """Notify one or several users; returns how many notices were new."""
     if isinstance(recipients, User):
         recipients = [recipients]
     return notify_many(
-        Notice(recipient_id=user.pk, title=title, body=body, url=url, dedupe_key=dedupe_key)
+        Notice(recipient_id=user.pk, title=title, body=body, url=url, dedupe_key=dedupe_key, sms_text=sms_text)
         for user in recipients
     )
 
@@ -61,7 +65,9 @@ def notify_many(notices: Iterable[Notice]) -> int:
         ],
         ignore_conflicts=True,
     )
-    transaction.on_commit(_queue_emails)
+    # The e-mails go through the outbox: kept with the notices, sent when the broker answers.
+    enqueue("liaison.tasks.send_pending_notification_emails", dedupe_key="liaison.send_pending_emails")
+    _queue_texts([n for n in unique.values() if n.sms_text])
     after = (
         Notification.objects.filter(
             dedupe_key__in={n.dedupe_key for n in keyed},
@@ -73,10 +79,17 @@ def notify_many(notices: Iterable[Notice]) -> int:
     return (len(unique) - len(keyed)) + (after - before)
 
 
-def _queue_emails() -> None:
-    from .tasks import send_pending_notification_emails
+def _queue_texts(notices: list[Notice]) -> None:
+    if not notices:
+        return
+    from .sms import text_queue
 
-    send_pending_notification_emails.delay()
+    phones = dict(User.objects.filter(pk__in={n.recipient_id for n in notices}).exclude(phone="")
+                  .values_list("pk", "phone"))
+    for notice in notices:
+        if notice.recipient_id in phones:
+            key = f"notice:{notice.dedupe_key}" if notice.dedupe_key else f"notice:once:{uuid.uuid4().hex}"
+            text_queue(phones=[phones[notice.recipient_id]], text=notice.sms_text, dedupe_key=key)
 
 
 def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> int:

@@ -44,6 +44,13 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "0", "hour": "9", "day_of_month": "15", "month_of_year": "6,9"},
         "description": "年中和秋季：本年联系选民活动不足两次的代表，提醒本人和联络员",
     },
+    # Reliability: publishes tasks kept in the outbox (e.g. during a Redis outage) and
+    # retries e-mails and texts the backend has not accepted yet.
+    "every-minute-relay-outbox-and-retry-deliveries": {
+        "task": "liaison.tasks.relay_outbox",
+        "crontab": {"minute": "*"},
+        "description": "每分钟：发出发件箱中暂存的后台任务，重试未被接受的邮件和短信",
+    },
 }
 
 

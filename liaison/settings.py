@@ -313,3 +313,31 @@ CONTENT_SECURITY_POLICY = {
 # --- Department workspace (casework-roles): files departments attach to replies
 # live outside MEDIA_ROOT and are only handed out by a view that checks visible_to.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# --- Reliability (issue 9 §6, issue 8 §5): Redis outages, delivery, SMS --------------------------
+# The cache degrades to local memory while Redis is down (liaison/cache.py), so pages
+# and rate limits keep working; tasks wait in the outbox (liaison/outbox.py).
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "liaison.cache.ResilientRedisCache"
+# django-ratelimit: if the cache ever fails outright, refuse rather than let a flood in
+# (the resilient cache above makes that case a per-process local limit instead).
+RATELIMIT_FAIL_OPEN = False
+# A task a killed worker held (acks_late) goes back to the queue after this many seconds (Redis).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(env("CELERY_VISIBILITY_TIMEOUT", "3600"))
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "30"))
+# SMS (短信): console by default; "liaison.sms.FileBackend" writes var/sms/sms.jsonl;
+# "liaison.sms.AliyunBackend" sends through Alibaba Cloud SMS (settings below).
+LIAISON_SMS_BACKEND = env("LIAISON_SMS_BACKEND", "liaison.sms.ConsoleBackend")
+LIAISON_SMS_DAILY_CAP = int(env("LIAISON_SMS_DAILY_CAP", "5"))
+LIAISON_SMS_FILE_PATH = env("LIAISON_SMS_FILE_PATH", str(BASE_DIR / "var" / "sms" / "sms.jsonl"))
+ALIYUN_SMS_ACCESS_KEY_ID = env("ALIYUN_SMS_ACCESS_KEY_ID")
+ALIYUN_SMS_ACCESS_KEY_SECRET = env("ALIYUN_SMS_ACCESS_KEY_SECRET")
+ALIYUN_SMS_SIGN_NAME = env("ALIYUN_SMS_SIGN_NAME")
+ALIYUN_SMS_TEMPLATE_CODE = env("ALIYUN_SMS_TEMPLATE_CODE")
+ALIYUN_SMS_TEMPLATE_PARAM = env("ALIYUN_SMS_TEMPLATE_PARAM", "content")
+ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+ALIYUN_SMS_PROTOCOL = env("ALIYUN_SMS_PROTOCOL", "https")
+# Heavy PDFs are rendered by a task (reports.RenderedPdf) above these sizes.
+REPORTS_PDF_INLINE_MAX_ROWS = int(env("REPORTS_PDF_INLINE_MAX_ROWS", "300"))
+# Files served only through scoped views (rendered PDFs), outside MEDIA_ROOT.
+PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(PRIVATE_MEDIA_ROOT)))

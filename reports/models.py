@@ -661,3 +661,7 @@ class SpotCheckItem(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# Reliability: heavy PDFs rendered by a task (reports/rendering.py).
+from .models_pdf import RenderedPdf  # noqa: E402, F401

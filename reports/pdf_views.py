@@ -26,8 +26,9 @@ from mailbox.services import summary_rows
 from mailbox.weeks import Quarter, Week, local_date, local_midnight, weeks_between
 
 from .archive import Period, year_from_param
-from .models import DutyMeeting, RotationEntry, WrittenReport
+from .models import DutyMeeting, RenderedPdf, RotationEntry, WrittenReport
 from .pdf import pdf_response
+from .rendering import Document, document_response, inline_row_limit, render_by_task
 
 
 def _date_label(iso: str) -> str:
@@ -68,17 +69,13 @@ def quarterly_summary_pdf(request, pk: int):
                         fallback=f"summary-{data['year']}Q{data['number']}-group{summary.group_id}.pdf")
 
 
-@login_required
-def district_summary_pdf(request):
+def district_summary_document(user, quarter: Quarter) -> Document:
     """The district roll-up of a quarter: which groups reported, counts, and each reported list.
 
     Only submitted (frozen) lists are counted: that is what was reported to the
     committee. Two queries however many groups and problems.
     """
-    if not request.user.sees_district:
-        raise PermissionDenied("全区汇总供常委会和联络工委使用。")
-    quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
-    rows, by_category, by_state = quarter_rollup(request.user, quarter), Counter(), Counter()
+    rows, by_category, by_state = quarter_rollup(user, quarter), Counter(), Counter()
     totals = {"total": 0, "letters": 0, "solved": 0}
     for row in rows:
         summary = row["summary"]
@@ -99,12 +96,24 @@ def district_summary_pdf(request):
         "by_state": _shares(_in_pipeline_order(by_state), totals["total"]),
         "printed_at": timezone.now(),
         # The departments' figures of the quarter, defined once in constituents/figures.py.
-        "figures": figures.roll_up(Forwarding.objects.visible_to(request.user),
+        "figures": figures.roll_up(Forwarding.objects.visible_to(user),
                                    figures.Period(quarter.year, quarter.number)),
     }
-    filename = f"{quarter.label}全区群众反映问题汇总.pdf"
-    return pdf_response(request, "reports/pdf/quarterly_district.html", context, filename=filename,
-                        fallback=f"summary-{quarter.year}Q{quarter.number}-district.pdf")
+    return Document("reports/pdf/quarterly_district.html", context,
+                    filename=f"{quarter.label}全区群众反映问题汇总.pdf",
+                    fallback=f"summary-{quarter.year}Q{quarter.number}-district.pdf")
+
+
+@login_required
+def district_summary_pdf(request):
+    """The district roll-up is heavy (every group's list): rendered by a task, then downloaded."""
+    if not request.user.sees_district:
+        raise PermissionDenied("全区汇总供常委会和联络工委使用。")
+    quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
+    return render_by_task(request, kind=RenderedPdf.Kind.DISTRICT_SUMMARY,
+                          params={"quarter": f"{quarter.year}-{quarter.number}"},
+                          title=f"{quarter.label}全区群众反映问题汇总.pdf",
+                          fallback=f"summary-{quarter.year}Q{quarter.number}-district.pdf")
 
 
 @login_required
@@ -313,14 +322,8 @@ def annual_contact_rows(groups: list[DeputyGroup], year: int) -> list[dict]:
     return list(rows.values())
 
 
-@login_required
-def annual_contact_pdf(request, year: int):
-    """年度联系选民情况统计 for the committee and the office (a liaison gets their own groups)."""
-    if not (request.user.sees_district or request.user.is_liaison):
-        raise PermissionDenied("年度统计供常委会、联络工委和代表组联络员使用。")
-    if not 2000 <= year <= 2100:
-        raise Http404
-    groups = list(DeputyGroup.objects.visible_to(request.user).select_related("sub_district"))
+def annual_contact_document(user, year: int) -> Document:
+    groups = list(DeputyGroup.objects.visible_to(user).select_related("sub_district"))
     rows = annual_contact_rows(groups, year)
     context = {
         "year": year,
@@ -338,8 +341,27 @@ def annual_contact_pdf(request, year: int):
         },
         "printed_at": timezone.now(),
     }
-    return pdf_response(request, "reports/pdf/annual_contact.html", context,
-                        filename=f"{year}年代表联系选民情况统计.pdf", fallback=f"contact-statistics-{year}.pdf")
+    return Document("reports/pdf/annual_contact.html", context,
+                    filename=f"{year}年代表联系选民情况统计.pdf", fallback=f"contact-statistics-{year}.pdf")
+
+
+@login_required
+def annual_contact_pdf(request, year: int):
+    """年度联系选民情况统计 for the committee and the office (a liaison gets their own groups).
+
+    A page per few dozen deputies: above REPORTS_PDF_INLINE_MAX_ROWS deputies it is
+    rendered by a task, below it streams at once.
+    """
+    if not (request.user.sees_district or request.user.is_liaison):
+        raise PermissionDenied("年度统计供常委会、联络工委和代表组联络员使用。")
+    if not 2000 <= year <= 2100:
+        raise Http404
+    deputies = Deputy.objects.filter(group__in=DeputyGroup.objects.visible_to(request.user),
+                                     term__is_current=True).count()
+    if deputies > inline_row_limit():
+        return render_by_task(request, kind=RenderedPdf.Kind.ANNUAL_CONTACT, params={"year": year},
+                              title=f"{year}年代表联系选民情况统计.pdf", fallback=f"contact-statistics-{year}.pdf")
+    return document_response(request, annual_contact_document(request.user, year))
 
 
 # --- 履职档案 ---------------------------------------------------------------------------------

@@ -126,5 +126,5 @@ def spot_check_conclude(
             title=f"常委会抽查结论：{spot_check.get_kind_display()}（{spot_check.get_conclusion_display()}）",
             body=findings, url=spot_check.get_absolute_url(),
             dedupe_key=f"reports.spot_check:{spot_check.pk}",
-        ))
+        ), robust=True)
     return spot_check

@@ -57,3 +57,11 @@ def draft_duty_report_rotations(year: int | None = None, acting_user_id: int | N
         for liaison in plan.group.liaisons.all()
     )
     return len(drafted)
+
+
+@shared_task(acks_late=True, soft_time_limit=900, time_limit=960)
+def render_stored_pdf(rendered_pdf_id: int) -> bool:
+    """A heavy PDF (the district roll-up, long statistics): rendered here, downloaded from its page."""
+    from .rendering import render_stored
+
+    return render_stored(rendered_pdf_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pdf_views, views, views_archive, views_spot_checks
+from . import pdf_views, rendering, views, views_archive, views_spot_checks
 
 app_name = "reports"
 urlpatterns = [
@@ -55,5 +55,8 @@ urlpatterns += [
     path("pdf/mailboxes/<int:pk>/openings/", pdf_views.opening_sheet_pdf, name="opening_sheet_pdf"),
     path("pdf/mailboxes/<int:pk>/poster/", pdf_views.mailbox_poster_pdf, name="mailbox_poster_pdf"),
     path("pdf/statistics/<int:year>/", pdf_views.annual_contact_pdf, name="annual_contact_pdf"),
+    # Reliability: heavy PDFs rendered by a task.
+    path("pdf/rendered/<int:pk>/", rendering.rendered_pdf_page, name="rendered_pdf"),
+    path("pdf/rendered/<int:pk>/file/", rendering.rendered_pdf_download, name="rendered_pdf_download"),
     path("pdf/deputies/<int:pk>/file/", pdf_views.performance_file_pdf, name="performance_file_pdf"),
 ]

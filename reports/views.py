@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from deputies.models import Deputy, DeputyGroup, Term
 from liaison.audit import history_of
 from liaison.forms import attach_errors
+from liaison.outbox import enqueue
 from liaison.permissions import require_write
 
 from . import services
@@ -110,9 +110,7 @@ def plan_draft(request):
         return redirect("reports:plan_list")
     year, group = form.cleaned_data["year"], form.cleaned_data["group"]
     if group is None:
-        from .tasks import draft_duty_report_rotations
-
-        transaction.on_commit(lambda: draft_duty_report_rotations.delay(year=year, acting_user_id=request.user.pk))
+        enqueue("reports.tasks.draft_duty_report_rotations", year=year, acting_user_id=request.user.pk)
         messages.success(request, f"正在为全部代表组生成{year}年述职安排草稿，已有安排的代表组不受影响。")
         return redirect(f"{reverse('reports:plan_list')}?year={year}")
     try:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 
 from liaison.notifications import Notice, notify_many
+from liaison.sms import due_soon_text, forwarded_text
 from liaison.workdays import add_working_days
 
 from ..conf import casework_setting
@@ -44,6 +45,7 @@ def notify_forwarded(forwardings: Iterable[Forwarding]) -> int:
         Notice(
             recipient_id=user_id, title=f"新转交：{f.problem.get_category_display()}（答复期限{f.deadline:%Y年%-m月%-d日}）",
             body=f.problem.text[:200], url=_url(f.pk), dedupe_key=f"dept.forwarded:{f.pk}",
+            sms_text=forwarded_text(),
         )
         for f in forwardings
         for user_id in users.get(f.department_id, [])
@@ -65,7 +67,8 @@ def department_deadline_alerts(*, today: dt.date | None = None) -> int:
     notices = [
         Notice(recipient_id=user_id, title=f"黄色预警：转交事项将于{deadline:%Y年%-m月%-d日}到期",
                body="请在答复期限前答复，确需延期请及时申请。", url=_url(pk),
-               dedupe_key=f"dept.due_soon:{pk}:{deadline:%Y%m%d}")
+               dedupe_key=f"dept.due_soon:{pk}:{deadline:%Y%m%d}",
+               sms_text=due_soon_text(casework_setting("DUE_SOON_WORKING_DAYS")))
         for pk, department_id, deadline in due_soon
         for user_id in users.get(department_id, [])
     ] + [

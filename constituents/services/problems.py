@@ -26,6 +26,7 @@ from ..models import (
     ResultClass,
     Suggestion,
 )
+from ..notices import problem_result_ready, tell_office_followup_due
 from ._common import State, _allow, _check_day, _lock, _move, _recorded_as, _require_state, today
 
 # ---------------------------------------------------------------------------
@@ -326,6 +327,12 @@ def _record_result_source(problem: Problem, acting_user, step: str, replied: lis
         problem.result_source = Problem.ResultSource.PROXY
 
 
+def _result_ready(problem: Problem, *, on: dt.date) -> None:
+    """The office's 回访 is due; the mailbox tells an online letter's writer (texts, liaison.sms)."""
+    tell_office_followup_due(problem, on=on)
+    problem_result_ready.send(sender=Problem, problem=problem)
+
+
 def _queue_feedback(problem: Problem, *, suggestion: Suggestion | None = None) -> int:
     """One pending feedback per constituent who raised the problem (or one for an anonymous sender)."""
     constituent_ids = list(problem.constituents.values_list("pk", flat=True)) or [None]
@@ -362,6 +369,7 @@ def problem_resolve(
     problem.unsolvable_reason = ""
     _move(problem, State.RESOLVED, action="constituents.problem.resolved", acting_user=acting_user, on=resolved_on)
     _queue_feedback(problem)
+    _result_ready(problem, on=resolved_on)
     return problem
 
 
@@ -387,6 +395,7 @@ def problem_mark_unsolvable(
     problem.result_summary = (result_summary or "").strip() or reason
     _move(problem, State.UNSOLVABLE, action="constituents.problem.unsolvable", acting_user=acting_user, on=decided_on)
     _queue_feedback(problem)
+    _result_ready(problem, on=decided_on)
     return problem
 
 

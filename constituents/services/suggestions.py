@@ -221,7 +221,7 @@ def _tell_proposers(suggestions: list[Suggestion]) -> None:
         )
         for sid, user_id in pairs
     ]
-    transaction.on_commit(lambda: notify_many(notices))
+    transaction.on_commit(lambda: notify_many(notices), robust=True)
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from constituents import services
-from constituents.models import FeedbackMethod, Forwarding, Problem, ProblemCategory, ProblemFeedback, Suggestion
 from constituents.figures import Period, department_figures
+from constituents.models import FeedbackMethod, Forwarding, Problem, ProblemCategory, ProblemFeedback, Suggestion
 from constituents.selectors import deputy_casework_summary
 from constituents.tests.casework import D, State, drive, register
 from constituents.tests.factories import ConstituentFactory

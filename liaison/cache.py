@@ -1,0 +1,106 @@
+"""A Redis cache that keeps the site up when Redis is not.
+
+Nothing in the cache is the only copy of anything: sessions, lockouts and the
+outbox live in the database. So when Redis refuses a connection or times out,
+every call falls back to a per-process local-memory cache instead of raising,
+and Redis is tried again after a short pause (no connect attempt per call while
+it is down).
+
+Rate limits (django-ratelimit) count in this cache, so during an outage they
+count per process: a local limit, not fail-open (the public form would be open
+to a flood exactly when the office is busiest) and not fail-closed (every voter
+would be refused). With N web processes the effective limit is at most N times
+the configured rate until Redis returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger(__name__)
+
+_fallbacks: dict[str, LocMemCache] = {}
+_fallbacks_lock = threading.Lock()
+
+
+def _redis_errors() -> tuple[type[BaseException], ...]:
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    """django.core.cache.backends.redis.RedisCache that degrades to local memory."""
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self.retry_after = float(options.pop("RETRY_AFTER_SECONDS", 5))
+        # Fail fast: a page must not wait on a Redis host that does not answer.
+        options.setdefault("socket_connect_timeout", 0.5)
+        options.setdefault("socket_timeout", 1.0)
+        super().__init__(server, {**params, "OPTIONS": options})
+        self._down_until = 0.0
+        self._fallback_name = f"liaison-fallback:{server}"
+
+    @property
+    def fallback(self) -> LocMemCache:
+        with _fallbacks_lock:
+            cache = _fallbacks.get(self._fallback_name)
+            if cache is None:
+                cache = _fallbacks[self._fallback_name] = LocMemCache(
+                    self._fallback_name, {"TIMEOUT": self.default_timeout, "KEY_PREFIX": self.key_prefix,
+                                          "VERSION": self.version, "OPTIONS": {"MAX_ENTRIES": 10000}}
+                )
+            return cache
+
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _call(self, name: str, *args, **kwargs):
+        if self.is_down:
+            return getattr(self.fallback, name)(*args, **kwargs)
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except _redis_errors() as error:
+            self._down_until = time.monotonic() + self.retry_after
+            logger.warning("Redis cache unavailable (%s); using local memory for %.0f s", error, self.retry_after)
+            return getattr(self.fallback, name)(*args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._call("add", *args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._call("get", *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._call("set", *args, **kwargs)
+
+    def touch(self, *args, **kwargs):
+        return self._call("touch", *args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        return self._call("delete", *args, **kwargs)
+
+    def get_many(self, *args, **kwargs):
+        return self._call("get_many", *args, **kwargs)
+
+    def has_key(self, *args, **kwargs):
+        return self._call("has_key", *args, **kwargs)
+
+    def incr(self, *args, **kwargs):
+        return self._call("incr", *args, **kwargs)
+
+    def set_many(self, *args, **kwargs):
+        return self._call("set_many", *args, **kwargs)
+
+    def delete_many(self, *args, **kwargs):
+        return self._call("delete_many", *args, **kwargs)
+
+    def clear(self):
+        return self._call("clear")
