@@ -8,6 +8,7 @@ from django.utils import timezone
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
 from .models import REPORT_PARTS, DutyMeeting, PublishedReport, RotationPlan, WrittenReport
+from .prefill import DRAFTING_HINT
 
 MONTH_CHOICES = [(m, f"{m}月") for m in range(1, 13)]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,6 +62,8 @@ class ReportPartsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, title, help_text in REPORT_PARTS:
+            if name == "part_constituency":  # the drafting hint lives here, never in the stored text
+                help_text = f"{help_text}。{DRAFTING_HINT}"
             self.fields[name] = forms.CharField(
                 label=title, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 6})
             )
