@@ -8,6 +8,7 @@ class LiaisonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import urls_abs  # noqa: F401  (registers the SITE_URL deploy check)
         from .schedules import install_schedules
 
         post_migrate.connect(install_schedules, sender=self)

@@ -235,3 +235,18 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# --- Production mode (prod-mode): HTTPS switch, demo switch, links that leave the site, error pages ---
+# Secure cookies (and sec-accounts' SSL redirect/HSTS) follow LIAISON_HTTPS, on by default when
+# DEBUG is off; `make run` sets LIAISON_HTTPS=false for a plain-http local run.
+LIAISON_HTTPS = env_bool("LIAISON_HTTPS", not DEBUG)
+if not LIAISON_HTTPS:
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+    SECURE_SSL_REDIRECT = False
+# seed_demo runs only where this is set (make run / make dev), never because DEBUG is on.
+LIAISON_ALLOW_DEMO = env_bool("LIAISON_ALLOW_DEMO", False)
+# Every link in an e-mail or SMS and every QR code starts with this (liaison.urls_abs.absolute_url);
+# missing in production is a `check --deploy` warning.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+CSRF_FAILURE_VIEW = "liaison.errors.csrf_failure"

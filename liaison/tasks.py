@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from .models import Notification
+from .urls_abs import absolute_url
 
 
 @shared_task(acks_late=True)
@@ -27,7 +28,7 @@ def send_pending_notification_emails(limit: int = 500) -> int:
         notice = Notification.objects.select_related("recipient").get(pk=pk)
         send_mail(
             subject=f"【{settings.LIAISON['SITE_NAME']}】{notice.title}",
-            message=f"{notice.body}\n\n{notice.url}".strip(),
+            message=f"{notice.body}\n\n{absolute_url(notice.url)}".strip(),  # clickable from a mail client
             from_email=None,
             recipient_list=[notice.recipient.email],
             fail_silently=True,

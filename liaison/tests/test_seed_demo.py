@@ -10,7 +10,8 @@ from liaison.models import User
 
 @pytest.fixture
 def demo(db, settings):
-    settings.DEBUG = True
+    settings.DEBUG = False  # production mode, as `make run` serves it: the explicit switch allows the demo
+    settings.LIAISON_ALLOW_DEMO = True
     call_command("seed_demo")
 
 
@@ -39,10 +40,13 @@ def test_demo_accounts_see_their_home(demo, client):
         assert expected in client.get(reverse("home")).content.decode()
 
 
-def test_demo_refuses_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_demo_refuses_without_the_explicit_setting_even_in_debug(db, settings):
+    settings.DEBUG = True
+    settings.LIAISON_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="LIAISON_ALLOW_DEMO"):
         call_command("seed_demo")
+    assert not Term.objects.exists()
+
 
 
 def test_demo_runs_once(demo):

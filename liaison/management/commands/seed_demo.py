@@ -24,15 +24,16 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "生成示范区演示数据（仅限 DEBUG 开启时使用）。"
+    help = "生成示范区演示数据（仅在设置 LIAISON_ALLOW_DEMO=true 时可用，make run / make dev 会设置）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="已有数据时什么也不做")
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("生产环境（DEBUG 关闭）不能生成演示数据。")
+        # An explicit switch, not DEBUG: `make run` serves the demo in production mode.
+        if not settings.LIAISON_ALLOW_DEMO:
+            raise CommandError("演示数据只能在设置了 LIAISON_ALLOW_DEMO=true 的环境中生成（make run / make dev 会设置）。")
         from deputies.models import Term
 
         if Term.objects.exists():
