@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from deputies.models import Term
 from liaison.audit import history_of, log_access
 
 from .filters import ConstituentFilter
@@ -43,6 +44,11 @@ def constituent_detail(request, pk: int):
     )
 
 
+def _term_years(today) -> list[int]:
+    term = Term.current()
+    return term.years_so_far(today) if term else [today.year]
+
+
 @login_required
 def department_stats(request):
     """有关部门办理情况: received, returned, acknowledged, replied (on time), per department and year."""
@@ -59,6 +65,6 @@ def department_stats(request):
         year = today.year
     rows = department_year_stats(Forwarding.objects.visible_to(request.user), year, today)
     return render(request, "constituents/department_stats.html", {
-        "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),
+        "rows": rows, "year": year, "years": _term_years(today),
         "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })
