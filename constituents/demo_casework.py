@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from deputies.models import Department, Deputy, DeputyStatus
+from liaison import demo_clock as clock
 
 from . import services
 from .models import (
@@ -153,13 +154,16 @@ class _Seeder:
         if self.photo_budget and deputies[0].user_id:
             self.photo_budget -= 1
             photos = [(_photo(self.rng, f"activity-{held_on:%m%d}"), "活动现场")]
-        services.activity_log(
-            organizer=organizer, deputies=deputies, held_on=held_on, ask_type=ask_type, form=form,
+        with clock.at(held_on, clock.spread((held_on, deputies[0].pk), 15, 19)):  # logged the evening of the visit
+            self._log(organizer=organizer, deputies=deputies, held_on=held_on, ask_type=ask_type, form=form,
             place=f"{constituency.name}{self.rng.choice(PLACES)}", constituency=constituency,
-            summary=SUMMARIES[ask_type], constituents=people,
-            crowd_count=self.rng.choice([0, 0, 5, 12, 30]) if people else 20, photos=photos,
-            problems=self.raised(ask_type, people, problems if people else 0), acting_user=user,
-        )
+                      summary=SUMMARIES[ask_type], constituents=people,
+                      crowd_count=self.rng.choice([0, 0, 5, 12, 30]) if people else 20, photos=photos,
+                      problems=self.raised(ask_type, people, problems if people else 0), acting_user=user)
+
+    @staticmethod
+    def _log(**kwargs) -> None:
+        services.activity_log(**kwargs)
 
     def activities(self) -> None:
         for group in self.groups:
@@ -297,26 +301,34 @@ class _Seeder:
             colleagues = rng.sample(others, 11 if kind == Suggestion.Kind.BILL else rng.randint(0, 3))
             if index == 0 and demo_deputy is not None and demo_deputy != lead:
                 colleagues.append(demo_deputy)
-            suggestion = services.suggestion_draft(
-                kind=kind, title=title, content=f"群众多次反映{ProblemCategory(category).label}方面的问题，涉及多个选区。建议有关部门统筹研究、加快解决。",
-                category=category, lead_deputy=lead, proposers=colleagues, problems=problems,
-                research_notes="代表分组走访相关社区，召开居民座谈会两次，听取部门情况介绍。", acting_user=staff,
-            )
-            services.suggestion_submit(suggestion=suggestion, submitted_on=submitted_on, acting_user=staff)
+            with clock.at(submitted_on - dt.timedelta(days=7), 15):  # drafted a week before it is handed in
+                suggestion = services.suggestion_draft(
+                    kind=kind, title=title,
+                    content=f"群众多次反映{ProblemCategory(category).label}方面的问题，涉及多个选区。建议有关部门统筹研究、加快解决。",
+                    category=category, lead_deputy=lead, proposers=colleagues, problems=problems,
+                    research_notes="代表分组走访相关社区，召开居民座谈会两次，听取部门情况介绍。", acting_user=staff,
+                )
+            with clock.at(submitted_on, 10):
+                services.suggestion_submit(suggestion=suggestion, submitted_on=submitted_on, acting_user=staff)
             department = self.department_for(problems[0])
             co = [d for d in {self.department_for(p) for p in problems} if d != department][:2]
-            services.suggestion_assign(suggestion=suggestion, lead_department=department, co_departments=co,
-                                       assigned_on=submitted_on + dt.timedelta(days=10), acting_user=staff)
+            assigned_on = submitted_on + dt.timedelta(days=10)
+            with clock.at(assigned_on, 11):
+                services.suggestion_assign(suggestion=suggestion, lead_department=department, co_departments=co,
+                                           assigned_on=assigned_on, acting_user=staff)
             if result_class is None:
                 continue  # one still within three months, one past it
-            services.suggestion_record_reply(
-                suggestion=suggestion, result_class=result_class, replied_on=submitted_on + dt.timedelta(days=75),
-                reply_text="经研究，已将相关事项纳入年度工作计划，分批推进实施，并将进展及时向代表通报。",
-                acting_user=staff,
-            )
+            replied_on = submitted_on + dt.timedelta(days=75)
+            with clock.at(replied_on, 16):
+                services.suggestion_record_reply(
+                    suggestion=suggestion, result_class=result_class, replied_on=replied_on,
+                    reply_text="经研究，已将相关事项纳入年度工作计划，分批推进实施，并将进展及时向代表通报。",
+                    acting_user=staff,
+                )
             if satisfaction:
-                services.suggestion_record_satisfaction(suggestion=suggestion, satisfaction=satisfaction,
-                                                        note="希望加快进度，按期完成。", acting_user=staff)
+                with clock.at(replied_on + dt.timedelta(days=12), 10):
+                    services.suggestion_record_satisfaction(suggestion=suggestion, satisfaction=satisfaction,
+                                                            note="希望加快进度，按期完成。", acting_user=staff)
         self.merged_suggestion(staff)
 
     def merged_suggestion(self, staff) -> None:
@@ -329,14 +341,17 @@ class _Seeder:
                         .exclude(deputy=None).exclude(deputy=lead.lead_deputy).order_by("raised_on")[:3])
         if not problems:
             return
-        twin = services.suggestion_draft(
-            kind=Suggestion.Kind.SUGGESTION, title="关于在学校附近增设公交站点的建议",
-            content="多名家长反映学校附近没有公交站点，学生上下学不便。", category=ProblemCategory.TRANSPORT,
-            lead_deputy=problems[0].deputy, proposers=[], problems=problems,
-            research_notes="走访两所学校，听取家长代表意见。", acting_user=staff,
-        )
-        services.suggestion_submit(suggestion=twin, submitted_on=D(2026, 7, 8), acting_user=staff)
-        services.suggestion_merge(suggestion=twin, into=lead, acting_user=staff)
+        with clock.at(D(2026, 7, 1), 15):
+            twin = services.suggestion_draft(
+                kind=Suggestion.Kind.SUGGESTION, title="关于在学校附近增设公交站点的建议",
+                content="多名家长反映学校附近没有公交站点，学生上下学不便。", category=ProblemCategory.TRANSPORT,
+                lead_deputy=problems[0].deputy, proposers=[], problems=problems,
+                research_notes="走访两所学校，听取家长代表意见。", acting_user=staff,
+            )
+        with clock.at(D(2026, 7, 8), 10):
+            services.suggestion_submit(suggestion=twin, submitted_on=D(2026, 7, 8), acting_user=staff)
+        with clock.at(D(2026, 7, 15), 10):
+            services.suggestion_merge(suggestion=twin, into=lead, acting_user=staff)
 
 
 def seed(context: dict) -> None:

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from constituents import services as casework
 from constituents.models import FeedbackMethod, Problem, ProblemCategory, ResultClass
 from deputies.models import Constituency, Department, Deputy, DeputyStatus
+from liaison import demo_clock as clock
 from liaison.demo_names import mobile, person_name
 from liaison.models import User
 
@@ -263,19 +264,26 @@ def _summaries(rng, today: dt.date) -> None:
         last_four.append(quarter)
         quarter = quarter.previous()
     for quarter in reversed(last_four):
-        services.summaries_open(quarter=quarter)
+        closing = quarter.next().first_day  # the job opens the drafts at 07:00 on the quarter's next day
+        with clock.at(closing, 7):
+            services.summaries_open(quarter=quarter)
         for summary in QuarterlySummary.objects.filter(year=quarter.year, quarter=quarter.number).select_related(
             "group"
         ):
             if quarter == last_four[0] and summary.group.sort_order % 4 == 0:
-                services.summary_save_remarks(summary=summary, remarks="清单正在核对中。",
-                                              acting_user=summary.group.liaisons.all()[0])
+                late_on = closing + dt.timedelta(days=clock.spread(("late", summary.pk), 10, 20))
+                with clock.at(late_on, clock.spread(("late-hour", summary.pk), 9, 17)):
+                    services.summary_save_remarks(summary=summary, remarks="清单正在核对中。",
+                                                  acting_user=summary.group.liaisons.all()[0])
                 continue  # still a draft: the roll-up shows who has not reported
-            services.summary_submit(
-                summary=summary, acting_user=summary.group.liaisons.all()[0],
-                remarks=rng.choice(["本季度信箱每周按时开启，来信均已送交代表。", "个别问题涉及多个部门，已请代表持续督办。",
-                                    "群众反映集中在城市建设和交通出行方面。"]),
-            )
+            # Reported within the first ten days after the quarter ends, in office hours.
+            submitted_on = closing + dt.timedelta(days=clock.spread(("submitted", summary.pk), 0, 9))
+            with clock.at(submitted_on, clock.spread(("hour", summary.pk), 9, 17), clock.spread(summary.pk, 0, 59)):
+                services.summary_submit(
+                    summary=summary, acting_user=summary.group.liaisons.all()[0],
+                    remarks=rng.choice(["本季度信箱每周按时开启，来信均已送交代表。", "个别问题涉及多个部门，已请代表持续督办。",
+                                        "群众反映集中在城市建设和交通出行方面。"]),
+                )
 
 
 def _issues(committee) -> None:
@@ -289,11 +297,12 @@ def _issues(committee) -> None:
     labels = dict(ProblemCategory.choices)
     for cell in cells:
         constituency = Constituency.objects.get(pk=cell["constituency"])
-        services.issue_mark(
-            category=cell["category"], constituency=constituency,
-            title=f"{constituency.name}{labels[cell['category']]}问题",
-            note="群众来信反映集中，列为常委会重点监督内容，请有关部门年底前报告办理情况。",
-            problems=list(Problem.objects.filter(category=cell["category"], constituency=constituency)),
-            acting_user=committee,
-        )
+        with clock.at(dt.date(2026, 10, 20), 15):  # after reading the third quarter's roll-up
+            services.issue_mark(
+                category=cell["category"], constituency=constituency,
+                title=f"{constituency.name}{labels[cell['category']]}问题",
+                note="群众来信反映集中，列为常委会重点监督内容，请有关部门年底前报告办理情况。",
+                problems=list(Problem.objects.filter(category=cell["category"], constituency=constituency)),
+                acting_user=committee,
+            )
 
