@@ -14,6 +14,8 @@ ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
 RUN_ENV = DEBUG=false SECRET_KEY="$$(cat var/secret_key)" LIAISON_HTTPS=false LIAISON_ALLOW_DEMO=true \
   LIAISON_REQUIRE_2FA=false SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
 DEV_ENV = DEBUG=true LIAISON_ALLOW_DEMO=true LIAISON_REQUIRE_2FA=false SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
+# What migrate/demo/static run with: development unless `make run` says production.
+APP_ENV = $(DEV_ENV)
 
 .PHONY: run dev test bench setup system-packages venv migrate demo static worker beat lint clean
 
@@ -66,12 +68,14 @@ migrate: venv
 	@mkdir -p var
 	@$(APP_ENV) $(PY) manage.py migrate --noinput -v0
 
-demo: APP_ENV ?= $(DEV_ENV)
 demo: migrate
 	@$(APP_ENV) $(PY) manage.py seed_demo --if-empty
 
-## Static files for whitenoise: hashed names and compressed copies in var/staticfiles.
-static: venv
+## Static files for whitenoise: hashed names and compressed copies in var/staticfiles, collected
+## again only when our static files or the packages change (compressing takes a minute or two).
+static: var/staticfiles/staticfiles.json
+var/staticfiles/staticfiles.json: .venv/.installed $(shell find static -type f 2>/dev/null)
+	@echo "收集静态文件（首次约需一两分钟）……"
 	@$(APP_ENV) $(PY) manage.py collectstatic --noinput -v0
 
 ## A SECRET_KEY made once and kept (DEBUG off needs one).

@@ -204,60 +204,71 @@ class _Seeder:
         department = self.department_for(problem)
         if rng.random() < 0.07:  # sent to the wrong department first, returned within 7 working days
             wrong = rng.choice([d for d in self.departments.values() if d != department])
-            [first] = services.problem_forward(problem=problem, departments=[wrong], forwarded_on=forwarded_on,
-                                               acting_user=user)
+            with clock.at(forwarded_on, 10):
+                [first] = services.problem_forward(problem=problem, departments=[wrong], forwarded_on=forwarded_on,
+                                                   acting_user=user)
             returned_on = min(forwarded_on + dt.timedelta(days=rng.randint(1, 5)), self.today)
-            services.problem_return(problem=problem, forwarding=first, reason="该事项不属于本部门职责，建议转交主管部门。",
-                                    returned_on=returned_on, acting_user=user)
+            with clock.at(returned_on, 15):
+                services.problem_return(problem=problem, forwarding=first, reason="该事项不属于本部门职责，建议转交主管部门。",
+                                        returned_on=returned_on, acting_user=user)
             forwarded_on = min(returned_on + dt.timedelta(days=1), self.today)
         departments = [department]
         if rng.random() < 0.1:
             other = self.department_for(problem)
             if other != department:
                 departments.append(other)
-        forwardings = services.problem_forward(problem=problem, departments=departments, forwarded_on=forwarded_on,
-                                               acting_user=user)
+        with clock.at(forwarded_on, 10):
+            forwardings = services.problem_forward(problem=problem, departments=departments, forwarded_on=forwarded_on,
+                                                   acting_user=user)
         if roll < 0.16 or (self.today - forwarded_on).days < 3:
             return  # forwarded, not yet accepted (overdue if old enough)
         for forwarding in forwardings:
-            services.problem_start_handling(problem=problem, forwarding=forwarding,
-                                            accepted_on=min(forwarded_on + dt.timedelta(days=2), self.today),
-                                            acting_user=user)
+            with clock.at(min(forwarded_on + dt.timedelta(days=2), self.today), 11):
+                services.problem_start_handling(problem=problem, forwarding=forwarding,
+                                                accepted_on=min(forwarded_on + dt.timedelta(days=2), self.today),
+                                                acting_user=user)
         if rng.random() < 0.5:
-            services.followup_add(
-                problem=problem, forwarding=forwardings[0],
-                followed_on=min(forwarded_on + dt.timedelta(days=rng.randint(5, 15)), self.today),
-                method=rng.choice(FollowUpMethod.values),
-                department_said=rng.choice(["部门表示已派人现场勘察，正在制定方案。", "部门称已列入本月工作计划。",
-                                            "部门答复正在协调资金，月底前给出处理意见。"]),
-                acting_user=problem.deputy.user if problem.deputy and problem.deputy.user else user,
-            )
+            followed_on = min(forwarded_on + dt.timedelta(days=rng.randint(5, 15)), self.today)
+            with clock.at(followed_on, 16):
+                services.followup_add(
+                    problem=problem, forwarding=forwardings[0],
+                    followed_on=followed_on,
+                    method=rng.choice(FollowUpMethod.values),
+                    department_said=rng.choice(["部门表示已派人现场勘察，正在制定方案。", "部门称已列入本月工作计划。",
+                                                "部门答复正在协调资金，月底前给出处理意见。"]),
+                    acting_user=problem.deputy.user if problem.deputy and problem.deputy.user else user,
+                )
         replied_on = forwarded_on + dt.timedelta(days=rng.randint(8, 25))
         if roll < 0.34 or replied_on > self.today:
             return  # being handled (overdue if past the deadline)
         solved = rng.random() < 0.8
         for forwarding in forwardings:
-            services.problem_record_reply(
-                problem=problem, forwarding=forwarding, replied_on=replied_on,
-                result_class=ResultClass.A if solved else rng.choice([ResultClass.C, ResultClass.D]),
-                reply_text="经现场核实，已安排施工队处理完毕。" if solved else "受资金和规划限制，暂无法实施，已纳入明年计划统筹考虑。",
-                acting_user=user,
-            )
+            with clock.at(replied_on, 16):
+                services.problem_record_reply(
+                    problem=problem, forwarding=forwarding, replied_on=replied_on,
+                    result_class=ResultClass.A if solved else rng.choice([ResultClass.C, ResultClass.D]),
+                    reply_text="经现场核实，已安排施工队处理完毕。" if solved else "受资金和规划限制，暂无法实施，已纳入明年计划统筹考虑。",
+                    acting_user=user,
+                )
         result_on = min(replied_on + dt.timedelta(days=rng.randint(0, 3)), self.today)
         if solved:
-            services.problem_resolve(problem=problem, result_summary="有关部门已处理完毕，问题得到解决。",
-                                     resolved_on=result_on, acting_user=user)
+            with clock.at(result_on, 10):
+                services.problem_resolve(problem=problem, result_summary="有关部门已处理完毕，问题得到解决。",
+                                         resolved_on=result_on, acting_user=user)
         else:
-            services.problem_mark_unsolvable(problem=problem, reason="受资金和规划限制，近期暂不能实施。",
-                                             decided_on=result_on, acting_user=user)
+            with clock.at(result_on, 10):
+                services.problem_mark_unsolvable(problem=problem, reason="受资金和规划限制，近期暂不能实施。",
+                                                 decided_on=result_on, acting_user=user)
         told_on = result_on + dt.timedelta(days=rng.randint(1, 6))
         if roll < 0.45 or told_on > self.today:
             return  # waiting for feedback
-        services.problem_feedback(problem=problem, how=rng.choice(FeedbackMethod.values), when=told_on,
-                                  acting_user=user)
+        with clock.at(told_on, 14):
+            services.problem_feedback(problem=problem, how=rng.choice(FeedbackMethod.values), when=told_on,
+                                      acting_user=user)
         if rng.random() < 0.05 and told_on < self.today:
-            services.problem_reopen(problem=problem, reason="选民认为问题没有根本解决，要求重新办理。",
-                                    reopened_on=min(told_on + dt.timedelta(days=3), self.today), acting_user=user)
+            with clock.at(min(told_on + dt.timedelta(days=3), self.today), 9):
+                services.problem_reopen(problem=problem, reason="选民认为问题没有根本解决，要求重新办理。",
+                                        reopened_on=min(told_on + dt.timedelta(days=3), self.today), acting_user=user)
 
     def casework(self) -> None:
         for problem in Problem.objects.select_related("deputy__user").order_by("raised_on", "pk"):
@@ -266,9 +277,10 @@ class _Seeder:
         # a year chinese-calendar does not know yet, so the deadline is shown as an estimate.
         fresh = Problem.objects.filter(state=Problem.State.REGISTERED, raised_on__lt=self.today).first()
         if fresh is not None:
-            services.problem_forward(problem=fresh, departments=[self.department_for(fresh)],
-                                     forwarded_on=self.today, deadline_days=30,
-                                     acting_user=self.liaison[fresh.group_id])
+            with clock.at(self.today, 9):
+                services.problem_forward(problem=fresh, departments=[self.department_for(fresh)],
+                                         forwarded_on=self.today, deadline_days=30,
+                                         acting_user=self.liaison[fresh.group_id])
 
     def suggestions(self) -> None:
         rng = self.rng
