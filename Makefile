@@ -6,19 +6,35 @@ APT_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b li
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench setup system-packages venv migrate demo worker beat lint clean
+# --- Production mode for the local demo (prod-mode) ---
+# The address links in e-mails and QR codes point at, and the hosts the site answers to.
+SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(HOST)
+# DEBUG off as in production; plain http, demo accounts allowed, no 2FA: only for this local demo.
+RUN_ENV = DEBUG=false SECRET_KEY="$$(cat var/secret_key)" LIAISON_HTTPS=false LIAISON_ALLOW_DEMO=true \
+  LIAISON_REQUIRE_2FA=false SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
+DEV_ENV = DEBUG=true LIAISON_ALLOW_DEMO=true LIAISON_REQUIRE_2FA=false SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS)
+# What migrate/demo/static run with: development unless `make run` says production.
+APP_ENV = $(DEV_ENV)
 
-## Install what the machine lacks, then serve the app with a Celery worker and beat.
-run: setup migrate demo
+.PHONY: run dev test bench setup system-packages venv migrate demo static worker beat lint clean
+
+## Install what the machine lacks, then serve the app in production mode (DEBUG off, gunicorn,
+## whitenoise) with a Celery worker and beat, all three under honcho (Procfile): Ctrl+C stops them.
+run: APP_ENV = $(RUN_ENV)
+run: setup var/secret_key migrate demo static
 	@echo ""
 	@echo "代表联络已启动：http://$(HOST):$(PORT)/"
 	@echo "演示账号（密码 Demo@2026）：staff 工作人员 · committee 常委会 · liaison 联络员 · deputy 代表 · deputy2 第二组代表 · admin 超级用户"
 	@echo "按 Ctrl+C 停止。"
 	@mkdir -p var/broker/processed
-	@trap 'kill 0' EXIT INT TERM; \
-	  $(PY) -m celery -A liaison worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
-	  $(PY) -m celery -A liaison beat --loglevel=INFO --pidfile= & \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(RUN_ENV) WEB_BIND=$(HOST):$(PORT) exec $(PY) -m honcho start -f Procfile --no-colour
+
+## Development: runserver with DEBUG on (reloads on change), the same worker and beat.
+dev: APP_ENV = $(DEV_ENV)
+dev: setup migrate demo
+	@mkdir -p var/broker/processed
+	@$(DEV_ENV) WEB_BIND=$(HOST):$(PORT) exec $(PY) -m honcho start -f Procfile.dev --no-colour
 
 ## The whole test suite (SQLite and the filesystem queue unless DATABASE_URL / REDIS_URL are set).
 test: setup
@@ -50,10 +66,22 @@ venv: .venv/.installed
 
 migrate: venv
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput -v0
+	@$(APP_ENV) $(PY) manage.py migrate --noinput -v0
 
 demo: migrate
-	$(PY) manage.py seed_demo --if-empty
+	@$(APP_ENV) $(PY) manage.py seed_demo --if-empty
+
+## Static files for whitenoise: hashed names and compressed copies in var/staticfiles, collected
+## again only when our static files or the packages change (compressing takes a minute or two).
+static: var/staticfiles/staticfiles.json
+var/staticfiles/staticfiles.json: .venv/.installed $(shell find static -type f 2>/dev/null)
+	@echo "收集静态文件（首次约需一两分钟）……"
+	@$(APP_ENV) $(PY) manage.py collectstatic --noinput -v0
+
+## A SECRET_KEY made once and kept (DEBUG off needs one).
+var/secret_key:
+	@mkdir -p var
+	@umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 lint: venv
 	$(PY) -m ruff check .

@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from deputies.models import Department, Deputy, DeputyStatus
+from liaison import demo_clock as clock
 
 from . import services
 from .models import (
@@ -159,13 +160,16 @@ class _Seeder:
         if self.photo_budget and deputies[0].user_id:
             self.photo_budget -= 1
             photos = [(_photo(self.rng, f"activity-{held_on:%m%d}"), "活动现场")]
-        services.activity_log(
-            organizer=organizer, deputies=deputies, held_on=held_on, ask_type=ask_type, form=form,
+        with clock.at(held_on, clock.spread((held_on, deputies[0].pk), 15, 19)):  # logged the evening of the visit
+            self._log(organizer=organizer, deputies=deputies, held_on=held_on, ask_type=ask_type, form=form,
             place=f"{constituency.name}{self.rng.choice(PLACES)}", constituency=constituency,
-            summary=SUMMARIES[ask_type], constituents=people,
-            crowd_count=self.rng.choice([0, 0, 5, 12, 30]) if people else 20, photos=photos,
-            problems=self.raised(ask_type, people, problems if people else 0), acting_user=user,
-        )
+                      summary=SUMMARIES[ask_type], constituents=people,
+                      crowd_count=self.rng.choice([0, 0, 5, 12, 30]) if people else 20, photos=photos,
+                      problems=self.raised(ask_type, people, problems if people else 0), acting_user=user)
+
+    @staticmethod
+    def _log(**kwargs) -> None:
+        services.activity_log(**kwargs)
 
     def activities(self) -> None:
         for group in self.groups:
@@ -210,59 +214,67 @@ class _Seeder:
         department = self.department_for(problem)
         if rng.random() < 0.07:  # sent to the wrong department first, returned within 7 working days
             wrong = rng.choice([d for d in self.departments.values() if d != department])
-            [first] = services.problem_forward(problem=problem, departments=[wrong], forwarded_on=forwarded_on,
-                                               acting_user=user)
+            with clock.at(forwarded_on, 10):
+                [first] = services.problem_forward(problem=problem, departments=[wrong], forwarded_on=forwarded_on,
+                                                   acting_user=user)
             returned_on = min(forwarded_on + dt.timedelta(days=rng.randint(1, 5)), self.today)
-            services.problem_return(problem=problem, forwarding=first, reason="该事项不属于本部门职责，建议转交主管部门。",
-                                    returned_on=returned_on, acting_user=self.actor(first, user))
+            with clock.at(returned_on, 15):
+                services.problem_return(problem=problem, forwarding=first, reason="该事项不属于本部门职责，建议转交主管部门。",
+                                        returned_on=returned_on, acting_user=self.actor(first, user))
             forwarded_on = min(returned_on + dt.timedelta(days=1), self.today)
         departments = [department]
         if rng.random() < 0.1:
             other = self.department_for(problem)
             if other != department:
                 departments.append(other)
-        forwardings = services.problem_forward(problem=problem, departments=departments, forwarded_on=forwarded_on,
-                                               acting_user=user)
+        with clock.at(forwarded_on, 10):
+            forwardings = services.problem_forward(problem=problem, departments=departments, forwarded_on=forwarded_on,
+                                                   acting_user=user)
         if roll < 0.16 or (self.today - forwarded_on).days < 3:
             return  # forwarded, not yet accepted (overdue if old enough)
         for forwarding in forwardings:
-            services.problem_start_handling(problem=problem, forwarding=forwarding,
-                                            accepted_on=min(forwarded_on + dt.timedelta(days=rng.choice([0, 1, 1, 2, 4])),
-                                                            self.today),
-                                            acting_user=self.actor(forwarding, user))
+            accepted_on = min(forwarded_on + dt.timedelta(days=rng.choice([0, 1, 1, 2, 4])), self.today)
+            with clock.at(accepted_on, 11):
+                services.problem_start_handling(problem=problem, forwarding=forwarding, accepted_on=accepted_on,
+                                                acting_user=self.actor(forwarding, user))
         if rng.random() < 0.5:
-            services.followup_add(
-                problem=problem, forwarding=forwardings[0],
-                followed_on=min(forwarded_on + dt.timedelta(days=rng.randint(5, 15)), self.today),
-                method=rng.choice(FollowUpMethod.values),
-                department_said=rng.choice(["部门表示已派人现场勘察，正在制定方案。", "部门称已列入本月工作计划。",
-                                            "部门答复正在协调资金，月底前给出处理意见。"]),
-                acting_user=problem.deputy.user if problem.deputy and problem.deputy.user else user,
-            )
+            followed_on = min(forwarded_on + dt.timedelta(days=rng.randint(5, 15)), self.today)
+            with clock.at(followed_on, 16):
+                services.followup_add(
+                    problem=problem, forwarding=forwardings[0],
+                    followed_on=followed_on,
+                    method=rng.choice(FollowUpMethod.values),
+                    department_said=rng.choice(["部门表示已派人现场勘察，正在制定方案。", "部门称已列入本月工作计划。",
+                                                "部门答复正在协调资金，月底前给出处理意见。"]),
+                    acting_user=problem.deputy.user if problem.deputy and problem.deputy.user else user,
+                )
         replied_on = forwarded_on + dt.timedelta(days=rng.randint(8, 25))
         if roll < 0.34 or replied_on > self.today:
             return  # being handled (overdue if past the deadline)
         solved = rng.random() < 0.8
         for forwarding in forwardings:
-            services.problem_record_reply(
-                problem=problem, forwarding=forwarding, replied_on=replied_on,
-                result_class=ResultClass.A if solved else rng.choice([ResultClass.C, ResultClass.D]),
-                reply_text="经现场核实，已安排施工队处理完毕。" if solved else "受资金和规划限制，暂无法实施，已纳入明年计划统筹考虑。",
-                acting_user=self.actor(forwarding, user),
-            )
+            with clock.at(replied_on, 16):
+                services.problem_record_reply(
+                    problem=problem, forwarding=forwarding, replied_on=replied_on,
+                    result_class=ResultClass.A if solved else rng.choice([ResultClass.C, ResultClass.D]),
+                    reply_text="经现场核实，已安排施工队处理完毕。" if solved else "受资金和规划限制，暂无法实施，已纳入明年计划统筹考虑。",
+                    acting_user=self.actor(forwarding, user),
+                )
         closer = self.actor(forwardings[0], user)
         result_on = min(replied_on + dt.timedelta(days=rng.randint(0, 3)), self.today)
-        if solved:
-            services.problem_resolve(problem=problem, result_summary="有关部门已处理完毕，问题得到解决。",
-                                     resolved_on=result_on, acting_user=closer)
-        else:
-            services.problem_mark_unsolvable(problem=problem, reason="受资金和规划限制，近期暂不能实施。",
-                                             decided_on=result_on, acting_user=closer)
+        with clock.at(result_on, 10):
+            if solved:
+                services.problem_resolve(problem=problem, result_summary="有关部门已处理完毕，问题得到解决。",
+                                         resolved_on=result_on, acting_user=closer)
+            else:
+                services.problem_mark_unsolvable(problem=problem, reason="受资金和规划限制，近期暂不能实施。",
+                                                 decided_on=result_on, acting_user=closer)
         told_on = result_on + dt.timedelta(days=rng.randint(1, 6))
         if roll < 0.45 or told_on > self.today:
             return  # waiting for feedback
-        services.problem_feedback(problem=problem, how=rng.choice(FeedbackMethod.values), when=told_on,
-                                  acting_user=user)
+        with clock.at(told_on, 14):
+            services.problem_feedback(problem=problem, how=rng.choice(FeedbackMethod.values), when=told_on,
+                                      acting_user=user)
         if rng.random() < 0.7 and told_on < self.today:
             self.call_back(problem, after=told_on, user=user)
 
@@ -272,17 +284,18 @@ class _Seeder:
         called_on = min(after + dt.timedelta(days=rng.randint(1, 5)), self.today)
         people = list(problem.constituents.all()) or [None]
         unhappy = None
-        for person in people:
-            result = rng.choices(CallbackResult.values, [55, 25, 8, 12])[0]
-            callback = services.callback_record(
-                problem=problem, constituent=person, result=result, called_on=called_on, acting_user=user,
-                note={"satisfied": "对办理结果满意。", "basically": "基本满意，希望加快进度。",
-                      "dissatisfied": "认为问题没有根本解决。", "unreachable": "电话无人接听。"}[result],
-            )
-            if result == CallbackResult.DISSATISFIED:
-                unhappy = callback
-        if unhappy is not None and rng.random() < 0.6:
-            services.problem_send_back(problem=problem, callback=unhappy, sent_on=called_on, acting_user=user)
+        with clock.at(called_on, 15):
+            for person in people:
+                result = rng.choices(CallbackResult.values, [55, 25, 8, 12])[0]
+                callback = services.callback_record(
+                    problem=problem, constituent=person, result=result, called_on=called_on, acting_user=user,
+                    note={"satisfied": "对办理结果满意。", "basically": "基本满意，希望加快进度。",
+                          "dissatisfied": "认为问题没有根本解决。", "unreachable": "电话无人接听。"}[result],
+                )
+                if result == CallbackResult.DISSATISFIED:
+                    unhappy = callback
+            if unhappy is not None and rng.random() < 0.6:
+                services.problem_send_back(problem=problem, callback=unhappy, sent_on=called_on, acting_user=user)
 
     def casework(self) -> None:
         for problem in Problem.objects.select_related("deputy__user").order_by("raised_on", "pk"):
@@ -291,9 +304,10 @@ class _Seeder:
         # a year chinese-calendar does not know yet, so the deadline is shown as an estimate.
         fresh = Problem.objects.filter(state=Problem.State.REGISTERED, raised_on__lt=self.today).first()
         if fresh is not None:
-            services.problem_forward(problem=fresh, departments=[self.department_for(fresh)],
-                                     forwarded_on=self.today, deadline_days=30,
-                                     acting_user=self.liaison[fresh.group_id])
+            with clock.at(self.today, 9):
+                services.problem_forward(problem=fresh, departments=[self.department_for(fresh)],
+                                         forwarded_on=self.today, deadline_days=30,
+                                         acting_user=self.liaison[fresh.group_id])
 
     def suggestions(self) -> None:
         rng = self.rng
@@ -326,26 +340,34 @@ class _Seeder:
             colleagues = rng.sample(others, 11 if kind == Suggestion.Kind.BILL else rng.randint(0, 3))
             if index == 0 and demo_deputy is not None and demo_deputy != lead:
                 colleagues.append(demo_deputy)
-            suggestion = services.suggestion_draft(
-                kind=kind, title=title, content=f"群众多次反映{ProblemCategory(category).label}方面的问题，涉及多个选区。建议有关部门统筹研究、加快解决。",
-                category=category, lead_deputy=lead, proposers=colleagues, problems=problems,
-                research_notes="代表分组走访相关社区，召开居民座谈会两次，听取部门情况介绍。", acting_user=staff,
-            )
-            services.suggestion_submit(suggestion=suggestion, submitted_on=submitted_on, acting_user=staff)
+            with clock.at(submitted_on - dt.timedelta(days=7), 15):  # drafted a week before it is handed in
+                suggestion = services.suggestion_draft(
+                    kind=kind, title=title,
+                    content=f"群众多次反映{ProblemCategory(category).label}方面的问题，涉及多个选区。建议有关部门统筹研究、加快解决。",
+                    category=category, lead_deputy=lead, proposers=colleagues, problems=problems,
+                    research_notes="代表分组走访相关社区，召开居民座谈会两次，听取部门情况介绍。", acting_user=staff,
+                )
+            with clock.at(submitted_on, 10):
+                services.suggestion_submit(suggestion=suggestion, submitted_on=submitted_on, acting_user=staff)
             department = self.department_for(problems[0])
             co = [d for d in {self.department_for(p) for p in problems} if d != department][:2]
-            services.suggestion_assign(suggestion=suggestion, lead_department=department, co_departments=co,
-                                       assigned_on=submitted_on + dt.timedelta(days=10), acting_user=staff)
+            assigned_on = submitted_on + dt.timedelta(days=10)
+            with clock.at(assigned_on, 11):
+                services.suggestion_assign(suggestion=suggestion, lead_department=department, co_departments=co,
+                                           assigned_on=assigned_on, acting_user=staff)
             if result_class is None:
                 continue  # one still within three months, one past it
-            services.suggestion_record_reply(
-                suggestion=suggestion, result_class=result_class, replied_on=submitted_on + dt.timedelta(days=75),
-                reply_text="经研究，已将相关事项纳入年度工作计划，分批推进实施，并将进展及时向代表通报。",
-                acting_user=staff,
-            )
+            replied_on = submitted_on + dt.timedelta(days=75)
+            with clock.at(replied_on, 16):
+                services.suggestion_record_reply(
+                    suggestion=suggestion, result_class=result_class, replied_on=replied_on,
+                    reply_text="经研究，已将相关事项纳入年度工作计划，分批推进实施，并将进展及时向代表通报。",
+                    acting_user=staff,
+                )
             if satisfaction:
-                services.suggestion_record_satisfaction(suggestion=suggestion, satisfaction=satisfaction,
-                                                        note="希望加快进度，按期完成。", acting_user=staff)
+                with clock.at(replied_on + dt.timedelta(days=12), 10):
+                    services.suggestion_record_satisfaction(suggestion=suggestion, satisfaction=satisfaction,
+                                                            note="希望加快进度，按期完成。", acting_user=staff)
         self.merged_suggestion(staff)
 
     def merged_suggestion(self, staff) -> None:
@@ -358,14 +380,17 @@ class _Seeder:
                         .exclude(deputy=None).exclude(deputy=lead.lead_deputy).order_by("raised_on")[:3])
         if not problems:
             return
-        twin = services.suggestion_draft(
-            kind=Suggestion.Kind.SUGGESTION, title="关于在学校附近增设公交站点的建议",
-            content="多名家长反映学校附近没有公交站点，学生上下学不便。", category=ProblemCategory.TRANSPORT,
-            lead_deputy=problems[0].deputy, proposers=[], problems=problems,
-            research_notes="走访两所学校，听取家长代表意见。", acting_user=staff,
-        )
-        services.suggestion_submit(suggestion=twin, submitted_on=D(2026, 7, 8), acting_user=staff)
-        services.suggestion_merge(suggestion=twin, into=lead, acting_user=staff)
+        with clock.at(D(2026, 7, 1), 15):
+            twin = services.suggestion_draft(
+                kind=Suggestion.Kind.SUGGESTION, title="关于在学校附近增设公交站点的建议",
+                content="多名家长反映学校附近没有公交站点，学生上下学不便。", category=ProblemCategory.TRANSPORT,
+                lead_deputy=problems[0].deputy, proposers=[], problems=problems,
+                research_notes="走访两所学校，听取家长代表意见。", acting_user=staff,
+            )
+        with clock.at(D(2026, 7, 8), 10):
+            services.suggestion_submit(suggestion=twin, submitted_on=D(2026, 7, 8), acting_user=staff)
+        with clock.at(D(2026, 7, 15), 10):
+            services.suggestion_merge(suggestion=twin, into=lead, acting_user=staff)
 
 
 def seed(context: dict) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
 
@@ -39,8 +40,8 @@ def _year_choices() -> list[tuple[int, str]]:
     from deputies.models import Term
 
     term = Term.current()
-    years = term.years if term else []
-    return [(year, f"{year}年") for year in reversed(years)]
+    years = term.years_so_far(timezone.localdate()) if term else []
+    return [(year, f"{year}年") for year in years]
 
 
 class _ScopedChoicesMixin:

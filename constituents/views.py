@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from deputies.models import Term
 from liaison.audit import history_of, log_access
 
 from .filters import ConstituentFilter
@@ -52,6 +53,11 @@ def constituent_detail(request, pk: int):
     )
 
 
+def _term_years(today) -> list[int]:
+    term = Term.current()
+    return term.years_so_far(today) if term else [today.year]
+
+
 @login_required
 def department_stats(request):
     """有关部门办理情况: the figures of constituents/figures.py per department, per group and
@@ -69,7 +75,7 @@ def department_stats(request):
     period = figures.Period(year, quarter)
     forwardings = Forwarding.objects.visible_to(request.user)
     return render(request, "constituents/department_stats.html", {
-        "period": period, "year": year, "quarter": quarter, "years": list(range(today.year, today.year - 5, -1)),
+        "period": period, "year": year, "quarter": quarter, "years": _term_years(today),
         "rows": figures.department_figures(forwardings, period),
         "groups": figures.group_figures(forwardings, period),
         "district": figures.district_figures(forwardings, period),

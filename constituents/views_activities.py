@@ -205,7 +205,7 @@ def activity_stats(request):
     groups = selectors.group_year_summary(DeputyGroup.objects.visible_to(user), year)
     page = Paginator(deputies, 60).get_page(request.GET.get("page"))
     term = Term.current()
-    term_years = list(reversed(term.years)) if term else [today.year]
+    term_years = term.years_so_far(today) if term else [today.year]
     return render(request, "constituents/activity_stats.html", {
         "year": year, "years": term_years, "groups": groups, "page": page, "group_id": group_id,
         "minimum": casework_setting("ACTIVITIES_PER_YEAR"),

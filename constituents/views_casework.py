@@ -498,5 +498,5 @@ def common_problems(request):
     term = Term.current()
     return render(request, "constituents/common_problems.html", {
         "rows": rows, "categories": categories, "by": by, "year": year or "", "category": category or "",
-        "years": list(reversed(term.years)) if term else [], "category_choices": ProblemCategory.choices,
+        "years": term.years_so_far(timezone.localdate()) if term else [], "category_choices": ProblemCategory.choices,
     })

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.hashers import make_password
 from simple_history.utils import bulk_create_with_history
 
+from liaison import demo_clock
 from liaison.demo_names import mobile, person_name
 from liaison.models import Role, User
 
@@ -43,6 +44,12 @@ DEPARTMENTS = [
 
 
 def seed(context: dict) -> None:
+    # The registry was set up when the term began.
+    with demo_clock.at(dt.date(2024, 1, 8), 9):
+        _seed(context)
+
+
+def _seed(context: dict) -> None:
     rng = context["rng"]
     password = make_password(context["password"])
     Term.objects.create(name="第十七届", number=17, start_date=dt.date(2019, 1, 1), end_date=dt.date(2023, 12, 31))

@@ -48,6 +48,11 @@ class Term(models.Model):
     def years(self) -> list[int]:
         return list(range(self.start_date.year, self.end_date.year + 1))
 
+    def years_so_far(self, today: dt.date, *, newest_first: bool = True, ahead: int = 0) -> list[int]:
+        """The term's years up to this one (and `ahead` more, for planning): what a year filter offers."""
+        years = [year for year in self.years if year <= today.year + ahead] or self.years[:1]
+        return years[::-1] if newest_first else years
+
     def contains(self, day: dt.date) -> bool:
         return self.start_date <= day <= self.end_date
 

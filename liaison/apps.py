@@ -8,7 +8,10 @@ class LiaisonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals
+        from . import (
+            signals,
+            urls_abs,  # noqa: F401  (registers the SITE_URL deploy check)
+        )
         from .append_only import register_triggers
         from .schedules import install_schedules
 

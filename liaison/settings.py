@@ -341,3 +341,13 @@ ALIYUN_SMS_PROTOCOL = env("ALIYUN_SMS_PROTOCOL", "https")
 REPORTS_PDF_INLINE_MAX_ROWS = int(env("REPORTS_PDF_INLINE_MAX_ROWS", "300"))
 # Files served only through scoped views (rendered PDFs), outside MEDIA_ROOT.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(PRIVATE_MEDIA_ROOT)))
+
+# --- Production mode (prod-mode): HTTPS switch, demo switch, links that leave the site, error pages ---
+# Secure cookies (and sec-accounts' SSL redirect/HSTS) follow LIAISON_HTTPS, on by default when
+# DEBUG is off; `make run` sets LIAISON_HTTPS=false for a plain-http local run.
+# seed_demo runs only where this is set (make run / make dev), never because DEBUG is on.
+LIAISON_ALLOW_DEMO = env_bool("LIAISON_ALLOW_DEMO", False)
+# Every link in an e-mail or SMS and every QR code starts with this (liaison.urls_abs.absolute_url);
+# missing in production is a `check --deploy` warning.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+CSRF_FAILURE_VIEW = "liaison.errors.csrf_failure"

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import TextMessage
+from .urls_abs import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -92,8 +93,7 @@ def text_queue(*, phones: Iterable[str], text: str, dedupe_key: str) -> int:
 
 
 def site_link(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path
+    return absolute_url(path)
 
 
 # --- Sending -----------------------------------------------------------------------------------

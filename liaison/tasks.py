@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Notification
+from .urls_abs import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def send_pending_notification_emails(limit: int = 500) -> int:
     for notice in list(Notification.objects.filter(pk__in=ids).select_related("recipient").order_by("pk")):
         message = EmailMessage(
             subject=f"【{settings.LIAISON['SITE_NAME']}】{notice.title}",
-            body=f"{notice.body}\n\n{notice.url}".strip(),
+            body=f"{notice.body}\n\n{absolute_url(notice.url)}".strip(),  # clickable from a mail client
             to=[notice.recipient.email],
             headers={"Message-ID": _message_id(notice)},
         )

@@ -1,10 +1,8 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account_views, audit_views, views
+from . import account_views, audit_views, errors, views
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -27,6 +25,14 @@ urlpatterns = [
     path("mailbox/", include("mailbox.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that do not link one (the admin).
+    path("favicon.ico", errors.favicon),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/ is never served directly: every upload goes through a view that checks who may see it
+# (constituents.views_activities.activity_photo).
+
+# Chinese error pages (templates/400.html …); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler400 = "liaison.errors.bad_request"
+handler403 = "liaison.errors.permission_denied"
+handler404 = "liaison.errors.page_not_found"
+handler500 = "liaison.errors.server_error"

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 from constituents import services as casework
 from constituents.models import FeedbackMethod, Problem, ProblemCategory, ResultClass
 from deputies.models import Constituency, Department, Deputy, DeputyStatus
+from liaison import demo_clock as clock
 from liaison.demo_names import mobile, person_name
 from liaison.models import User
 
@@ -83,23 +84,27 @@ def _mailboxes(rng, term) -> list[Mailbox]:
         community = constituency.communities.all()[0]
         liaison = constituency.group.liaisons.all()[0]
         entrusted = index % 9 == 4 or not deputies
-        box = services.mailbox_create(
-            constituency=constituency, community=community, name=f"{community.name}代表信箱",
-            location=f"{community.name}党群服务中心门口", set_up_on=dt.date(2024, 1, 15), deputies=deputies,
-            keeping=Mailbox.Keeping.ENTRUSTED if entrusted else Mailbox.Keeping.DEPUTY,
-            keeper_deputy=None if entrusted else deputies[0], entrusted_to=liaison if entrusted else None,
-            entrusted_reason="保管代表长期在外地工作，经代表组研究委托联络员管理" if entrusted else "",
-            entrusted_on=dt.date(2025, 3, 1) if entrusted else None, acting_user=liaison,
-        )
+        # Recorded when set up, or (for a box entrusted later) when it was entrusted.
+        with clock.at(dt.date(2025, 3, 1) if entrusted else dt.date(2024, 1, 15), 10):
+            box = services.mailbox_create(
+                constituency=constituency, community=community, name=f"{community.name}代表信箱",
+                location=f"{community.name}党群服务中心门口", set_up_on=dt.date(2024, 1, 15), deputies=deputies,
+                keeping=Mailbox.Keeping.ENTRUSTED if entrusted else Mailbox.Keeping.DEPUTY,
+                keeper_deputy=None if entrusted else deputies[0], entrusted_to=liaison if entrusted else None,
+                entrusted_reason="保管代表长期在外地工作，经代表组研究委托联络员管理" if entrusted else "",
+                entrusted_on=dt.date(2025, 3, 1) if entrusted else None, acting_user=liaison,
+            )
         boxes.append(box)
     # One box that was taken down when its community moved into a new building.
     first = constituencies[0]
-    old = services.mailbox_create(
-        constituency=first, name="旧址代表信箱", location="原社区办公楼（已搬迁）", set_up_on=dt.date(2024, 1, 15),
-        keeping=Mailbox.Keeping.ENTRUSTED, entrusted_to=first.group.liaisons.all()[0],
-        entrusted_reason="社区搬迁过渡期", entrusted_on=dt.date(2024, 1, 15), acting_user=first.group.liaisons.all()[0],
-    )
-    services.mailbox_retire(mailbox=old, retired_on=dt.date(2025, 6, 30), acting_user=first.group.liaisons.all()[0])
+    with clock.at(dt.date(2024, 1, 15), 10):
+        old = services.mailbox_create(
+            constituency=first, name="旧址代表信箱", location="原社区办公楼（已搬迁）", set_up_on=dt.date(2024, 1, 15),
+            keeping=Mailbox.Keeping.ENTRUSTED, entrusted_to=first.group.liaisons.all()[0],
+            entrusted_reason="社区搬迁过渡期", entrusted_on=dt.date(2024, 1, 15), acting_user=first.group.liaisons.all()[0],
+        )
+    with clock.at(dt.date(2025, 6, 30), 16):
+        services.mailbox_retire(mailbox=old, retired_on=dt.date(2025, 6, 30), acting_user=first.group.liaisons.all()[0])
     return boxes
 
 
@@ -134,6 +139,7 @@ def _openings(rng, boxes: list[Mailbox], today: dt.date) -> list[Opening]:
     for row in rows:
         row._history_user = row.recorded_by
         row._change_reason = "mailbox.opening.recorded"
+        row._history_date = row.opened_at  # recorded when the box was opened, not when the demo was built
     return bulk_create_with_history(rows, Opening, batch_size=500, default_change_reason="mailbox.opening.recorded")
 
 
@@ -154,16 +160,17 @@ def _letters(rng, openings: list[Opening], departments, today: dt.date) -> None:
         for _ in range(count):
             category = rng.choice(categories)
             anonymous = rng.random() < 0.4
-            letter = services.letter_register(
-                opening=opening, acting_user=liaison,
-                letter=services.LetterInput(
-                    text=rng.choice(LETTERS[category]), category=category,
-                    sender_name="" if anonymous else person_name(rng),
-                    sender_contact="" if anonymous or rng.random() < 0.3 else mobile(rng),
-                    deputy=rng.choice(served) if served else None,
-                    is_livelihood=rng.random() < 0.5,
-                ),
-            )
+            with clock.at(opening.opened_at + dt.timedelta(minutes=20), 0):
+                letter = services.letter_register(
+                    opening=opening, acting_user=liaison,
+                    letter=services.LetterInput(
+                        text=rng.choice(LETTERS[category]), category=category,
+                        sender_name="" if anonymous else person_name(rng),
+                        sender_contact="" if anonymous or rng.random() < 0.3 else mobile(rng),
+                        deputy=rng.choice(served) if served else None,
+                        is_livelihood=rng.random() < 0.5,
+                    ),
+                )
             _advance(rng, letter, liaison, departments, today)
 
 
@@ -179,49 +186,57 @@ def _advance(rng, letter: Letter, liaison, departments, today: dt.date) -> None:
         return
     latest = timezone.now() - dt.timedelta(hours=1)
     delivered_at = min(letter.received_at + dt.timedelta(days=rng.choice([0, 1, 1, 2]), hours=2), latest)
-    services.letter_deliver(letter=letter, delivered_at=delivered_at, acting_user=liaison)
+    with clock.at(delivered_at, 0):
+        services.letter_deliver(letter=letter, delivered_at=delivered_at, acting_user=liaison)
     if age < 6 or (age < 20 and rng.random() < 0.25):
         return  # delivered, the deputy has not replied yet
     replied_at = max(min(delivered_at + dt.timedelta(days=rng.randint(1, 3), hours=3), latest), delivered_at)
-    services.letter_reply(letter=letter, reply=rng.choice(REPLIES), replied_at=replied_at,
-                          public_reply="您反映的问题代表已收到，已转交有关部门办理。", acting_user=deputy_user)
+    with clock.at(replied_at, 0):
+        services.letter_reply(letter=letter, reply=rng.choice(REPLIES), replied_at=replied_at,
+                              public_reply="您反映的问题代表已收到，已转交有关部门办理。", acting_user=deputy_user)
     if age < 8:
         return
     replied = replied_at.astimezone(SHANGHAI).date()
     forwarded = replied + dt.timedelta(days=1)
-    [forwarding] = casework.problem_forward(
-        problem=problem, departments=[rng.choice(departments)], forwarded_on=forwarded, acting_user=deputy_user,
-    )
+    with clock.at(forwarded, 10):
+        [forwarding] = casework.problem_forward(
+            problem=problem, departments=[rng.choice(departments)], forwarded_on=forwarded, acting_user=deputy_user,
+        )
     if age < 14 or rng.random() < 0.1:
         return  # 已转交, waiting for the department (some past their deadline)
     # The department's own steps: its account when it has one, else the liaison records them (代录).
     # A deputy never does them (代表不直接处理问题).
     department_user = forwarding.department.users.order_by("pk").first() or liaison
-    casework.problem_start_handling(problem=problem, forwarding=forwarding,
-                                    accepted_on=forwarded + dt.timedelta(days=2), acting_user=department_user)
+    with clock.at(forwarded + dt.timedelta(days=2), 11):
+        casework.problem_start_handling(problem=problem, forwarding=forwarding,
+                                        accepted_on=forwarded + dt.timedelta(days=2), acting_user=department_user)
     if age < 30:
         if rng.random() < 0.5:
-            casework.followup_add(problem=problem, forwarding=forwarding, followed_on=forwarded + dt.timedelta(days=5),
-                                  method="phone", department_said="正在现场核实，近期给出方案。",
-                                  acting_user=deputy_user)
+            with clock.at(forwarded + dt.timedelta(days=5), 15):
+                casework.followup_add(problem=problem, forwarding=forwarding, followed_on=forwarded + dt.timedelta(days=5),
+                                      method="phone", department_said="正在现场核实，近期给出方案。",
+                                      acting_user=deputy_user)
         return  # 办理中
     answered = forwarded + dt.timedelta(days=rng.randint(10, 20))
     solvable = rng.random() < 0.8
-    casework.problem_record_reply(
-        problem=problem, forwarding=forwarding, reply_text=rng.choice(RESULTS) if solvable else "受资金所限，暂不能实施。",
-        result_class=ResultClass.A if solvable else ResultClass.C, replied_on=answered, acting_user=department_user,
-    )
+    with clock.at(answered, 16):
+        casework.problem_record_reply(
+            problem=problem, forwarding=forwarding, reply_text=rng.choice(RESULTS) if solvable else "受资金所限，暂不能实施。",
+            result_class=ResultClass.A if solvable else ResultClass.C, replied_on=answered, acting_user=department_user,
+        )
     decided = answered + dt.timedelta(days=2)
-    if solvable:
-        casework.problem_resolve(problem=problem, result_summary=rng.choice(RESULTS), resolved_on=decided,
-                                 acting_user=department_user)
-    else:
-        casework.problem_mark_unsolvable(problem=problem, reason="需纳入明年财政预算，今年暂不能实施。",
-                                         result_summary="该问题已纳入明年计划，今年暂不能解决。", decided_on=decided,
-                                         acting_user=department_user)
+    with clock.at(decided, 10):
+        if solvable:
+            casework.problem_resolve(problem=problem, result_summary=rng.choice(RESULTS), resolved_on=decided,
+                                     acting_user=department_user)
+        else:
+            casework.problem_mark_unsolvable(problem=problem, reason="需纳入明年财政预算，今年暂不能实施。",
+                                             result_summary="该问题已纳入明年计划，今年暂不能解决。", decided_on=decided,
+                                             acting_user=department_user)
     if age > 45 and rng.random() < 0.85:
-        casework.problem_feedback(problem=problem, how=rng.choice([FeedbackMethod.PHONE, FeedbackMethod.IN_PERSON]),
-                                  when=decided + dt.timedelta(days=3), acting_user=deputy_user)
+        with clock.at(decided + dt.timedelta(days=3), 14):
+            casework.problem_feedback(problem=problem, how=rng.choice([FeedbackMethod.PHONE, FeedbackMethod.IN_PERSON]),
+                                      when=decided + dt.timedelta(days=3), acting_user=deputy_user)
 
 
 def _online_letters(rng, term, today: dt.date) -> None:
@@ -266,19 +281,26 @@ def _summaries(rng, today: dt.date) -> None:
         last_four.append(quarter)
         quarter = quarter.previous()
     for quarter in reversed(last_four):
-        services.summaries_open(quarter=quarter)
+        closing = quarter.next().first_day  # the job opens the drafts at 07:00 on the quarter's next day
+        with clock.at(closing, 7):
+            services.summaries_open(quarter=quarter)
         for summary in QuarterlySummary.objects.filter(year=quarter.year, quarter=quarter.number).select_related(
             "group"
         ):
             if quarter == last_four[0] and summary.group.sort_order % 4 == 0:
-                services.summary_save_remarks(summary=summary, remarks="清单正在核对中。",
-                                              acting_user=summary.group.liaisons.all()[0])
+                late_on = closing + dt.timedelta(days=clock.spread(("late", summary.pk), 10, 20))
+                with clock.at(late_on, clock.spread(("late-hour", summary.pk), 9, 17)):
+                    services.summary_save_remarks(summary=summary, remarks="清单正在核对中。",
+                                                  acting_user=summary.group.liaisons.all()[0])
                 continue  # still a draft: the roll-up shows who has not reported
-            services.summary_submit(
-                summary=summary, acting_user=summary.group.liaisons.all()[0],
-                remarks=rng.choice(["本季度信箱每周按时开启，来信均已送交代表。", "个别问题涉及多个部门，已请代表持续督办。",
-                                    "群众反映集中在城市建设和交通出行方面。"]),
-            )
+            # Reported within the first ten days after the quarter ends, in office hours.
+            submitted_on = closing + dt.timedelta(days=clock.spread(("submitted", summary.pk), 0, 9))
+            with clock.at(submitted_on, clock.spread(("hour", summary.pk), 9, 17), clock.spread(summary.pk, 0, 59)):
+                services.summary_submit(
+                    summary=summary, acting_user=summary.group.liaisons.all()[0],
+                    remarks=rng.choice(["本季度信箱每周按时开启，来信均已送交代表。", "个别问题涉及多个部门，已请代表持续督办。",
+                                        "群众反映集中在城市建设和交通出行方面。"]),
+                )
 
 
 def _issues(committee) -> None:
@@ -292,11 +314,12 @@ def _issues(committee) -> None:
     labels = dict(ProblemCategory.choices)
     for cell in cells:
         constituency = Constituency.objects.get(pk=cell["constituency"])
-        services.issue_mark(
-            category=cell["category"], constituency=constituency,
-            title=f"{constituency.name}{labels[cell['category']]}问题",
-            note="群众来信反映集中，列为常委会重点监督内容，请有关部门年底前报告办理情况。",
-            problems=list(Problem.objects.filter(category=cell["category"], constituency=constituency)),
-            acting_user=committee,
-        )
+        with clock.at(dt.date(2026, 10, 20), 15):  # after reading the third quarter's roll-up
+            services.issue_mark(
+                category=cell["category"], constituency=constituency,
+                title=f"{constituency.name}{labels[cell['category']]}问题",
+                note="群众来信反映集中，列为常委会重点监督内容，请有关部门年底前报告办理情况。",
+                problems=list(Problem.objects.filter(category=cell["category"], constituency=constituency)),
+                acting_user=committee,
+            )
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from constituents.models import Problem, ProblemCategory
-from deputies.models import Constituency
+from deputies.models import Constituency, Term
 from liaison.audit import history_of
 from liaison.models import Role
 from liaison.permissions import require_roles, require_write
@@ -21,7 +21,14 @@ from . import services
 from .forms import IssueForm, SummaryForm
 from .models import QuarterlySummary, SupervisedIssue
 from .selectors import quarter_rollup
-from .weeks import Quarter
+from .weeks import Quarter, local_date
+
+
+def _term_years() -> list[int]:
+    """Year filters offer the current term's years so far."""
+    today = local_date()
+    term = Term.current()
+    return term.years_so_far(today) if term else [today.year]
 
 CLOSED_STATES = [Problem.State.RESOLVED, Problem.State.UNSOLVABLE, Problem.State.FED_BACK]
 
@@ -139,7 +146,7 @@ def issue_board(request):
         "escalated": escalated,
         "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,
         "may_mark": request.user.is_committee or request.user.is_office_staff, "form": IssueForm(),
-        "years": range(Quarter.of(None).year, 2023, -1),
+        "years": _term_years(),
     })
 
 

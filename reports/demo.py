@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from deputies.models import Deputy
+from liaison import demo_clock as clock
 from liaison.models import User
 
 from . import services
@@ -88,20 +89,25 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def _meeting(rng, entry, year: int, staff, liaison) -> DutyMeeting | None:
-    meeting = services.meeting_open(entry=entry, acting_user=staff)
-    services.meeting_report_save(
-        meeting=meeting, parts=_parts(rng, entry.deputy, year, meeting.part_constituency), acting_user=staff
-    )
+    # The report is drafted in the weeks before the month of the meeting.
+    drafted_on = dt.date(year, entry.planned_month, 1) - dt.timedelta(days=clock.spread(("drafted", entry.pk), 3, 20))
+    with clock.at(max(drafted_on, dt.date(year, 1, 28)), clock.spread(("drafted-hour", entry.pk), 9, 17)):
+        meeting = services.meeting_open(entry=entry, acting_user=staff)
+        services.meeting_report_save(
+            meeting=meeting, parts=_parts(rng, entry.deputy, year, meeting.part_constituency), acting_user=staff
+        )
     held_on = dt.date(year, entry.planned_month, rng.randint(8, 26))
     if held_on >= TODAY:
         return meeting  # still preparing
     attendance = rng.choice([rng.randint(22, 29), *[rng.randint(32, 85)] * 5])
-    services.meeting_record(
-        meeting=meeting, held_on=held_on, place=entry.place, attendance=attendance,
-        video_url="https://video.example.cn/duty/" + str(entry.pk) if rng.random() < 0.3 else "", acting_user=liaison,
-    )
-    for question, answer in rng.sample(QUESTIONS, rng.randint(1, 3)):
-        services.meeting_question_save(meeting=meeting, question=question, answer=answer, acting_user=liaison)
+    with clock.at(held_on, 17):
+        services.meeting_record(
+            meeting=meeting, held_on=held_on, place=entry.place, attendance=attendance,
+            video_url="https://video.example.cn/duty/" + str(entry.pk) if rng.random() < 0.3 else "",
+            acting_user=liaison,
+        )
+        for question, answer in rng.sample(QUESTIONS, rng.randint(1, 3)):
+            services.meeting_question_save(meeting=meeting, question=question, answer=answer, acting_user=liaison)
     if year == TODAY.year and entry.planned_month >= 7 and rng.random() < 0.4:
         return meeting  # held, ballots not yet entered
     voted = attendance - rng.randint(0, 4)
@@ -109,26 +115,31 @@ def _meeting(rng, entry, year: int, staff, liaison) -> DutyMeeting | None:
     invalid = rng.randint(0, 2)
     basically = rng.randint(voted // 8, voted // 4)
     satisfied = max(0, voted - dissatisfied - invalid - basically)
-    services.meeting_evaluate(
-        meeting=meeting, satisfied=satisfied, basically_satisfied=basically, dissatisfied=dissatisfied,
-        invalid=invalid, comments=rng.choice(COMMENTS), acting_user=liaison,
-    )
+    with clock.at(held_on, 18):
+        services.meeting_evaluate(
+            meeting=meeting, satisfied=satisfied, basically_satisfied=basically, dissatisfied=dissatisfied,
+            invalid=invalid, comments=rng.choice(COMMENTS), acting_user=liaison,
+        )
     DutyMeeting.objects.filter(pk=meeting.pk).update(evaluated_at=_aware(held_on, 16))
     for issue in rng.sample(ISSUES, rng.randint(1, 2)):
-        item = services.rectification_add(
-            meeting=meeting, owner=entry.deputy, issue=issue,
-            due_on=held_on + dt.timedelta(days=rng.choice([60, 90, 120] if year < TODAY.year else [90, 180, 300])),
-            acting_user=liaison,
-        )
-        progress = services.rectification_progress_add(item=item, note="已制定整改计划，正在落实。", acting_user=liaison)
+        with clock.at(held_on + dt.timedelta(days=2), 10):
+            item = services.rectification_add(
+                meeting=meeting, owner=entry.deputy, issue=issue,
+                due_on=held_on + dt.timedelta(days=rng.choice([60, 90, 120] if year < TODAY.year else [90, 180, 300])),
+                acting_user=liaison,
+            )
+        with clock.at(held_on + dt.timedelta(days=30), 15):
+            progress = services.rectification_progress_add(item=item, note="已制定整改计划，正在落实。",
+                                                           acting_user=liaison)
         RectificationItem.objects.filter(pk=item.pk).update(created_at=_aware(held_on + dt.timedelta(days=2)))
         RectificationProgress.objects.filter(pk=progress.pk).update(
             noted_at=_aware(min(held_on + dt.timedelta(days=30), TODAY - dt.timedelta(days=1)))
         )
         # Demo accounts keep their items open, so the deputy's and the group's pages show them.
         if year == 2025 or (rng.random() < 0.3 and entry.deputy.user_id is None):
-            services.rectification_close(item=item, closing_note="已按选民意见完成整改，并在代表组活动中通报。",
-                                         acting_user=liaison)
+            with clock.at(min(item.due_on, TODAY - dt.timedelta(days=3)), 16):
+                services.rectification_close(item=item, closing_note="已按选民意见完成整改，并在代表组活动中通报。",
+                                             acting_user=liaison)
             RectificationItem.objects.filter(pk=item.pk).update(
                 closed_on=min(item.due_on, TODAY - dt.timedelta(days=3))
             )
@@ -138,32 +149,45 @@ def _meeting(rng, entry, year: int, staff, liaison) -> DutyMeeting | None:
 def _written(rng, plan: RotationPlan, deputy: Deputy, target: str, staff, liaison) -> WrittenReport | None:
     if target == "missing":
         return None
-    report = services.written_report_start(deputy=deputy, year=plan.year, acting_user=staff)
-    parts = _parts(rng, deputy, plan.year, report.part_constituency)
-    if target == "draft":
-        parts["part_good_deeds"] = ""
-    services.written_report_save(report=report, parts=parts, acting_user=staff)
+    key = (deputy.pk, plan.year)
+    # Written over the summer, handed in from September (the deadline set with the plan).
+    with clock.at(dt.date(plan.year, 8, clock.spread(("start", key), 1, 28)), clock.spread(key, 9, 21)):
+        report = services.written_report_start(deputy=deputy, year=plan.year, acting_user=staff)
+        parts = _parts(rng, deputy, plan.year, report.part_constituency)
+        if target == "draft":
+            parts["part_good_deeds"] = ""
+        services.written_report_save(report=report, parts=parts, acting_user=staff)
     if target == "draft":
         return report
-    report = services.written_report_submit(report=report, acting_user=staff)
     submitted = dt.date(plan.year, rng.randint(9, 11), rng.randint(1, 20))
-    submitted = min(submitted, TODAY - dt.timedelta(days=2))
+    submitted = min(submitted, TODAY - dt.timedelta(days=12))
+    with clock.at(submitted, clock.spread(("submit", key), 9, 21)):
+        report = services.written_report_submit(report=report, acting_user=staff)
     WrittenReport.objects.filter(pk=report.pk).update(submitted_at=_aware(submitted))
     if target == "submitted":
         return report
-    if target == "returned":
-        return services.written_report_review(
-            report=report, accept=False, comment="第三部分请补充具体事例和办理结果，第五部分过于简略。", acting_user=liaison
-        )
-    report = services.written_report_review(report=report, accept=True, comment="", acting_user=liaison)
+    with clock.at(submitted + dt.timedelta(days=clock.spread(("review", key), 2, 6)), clock.spread(key, 9, 17)):
+        if target == "returned":
+            return services.written_report_review(
+                report=report, accept=False, comment="第三部分请补充具体事例和办理结果，第五部分过于简略。",
+                acting_user=liaison,
+            )
+        report = services.written_report_review(report=report, accept=True, comment="", acting_user=liaison)
     if target == "accepted":
         return report
-    report = services.written_report_file(report=report, acting_user=staff)
+    with clock.at(submitted + dt.timedelta(days=10), 10):
+        report = services.written_report_file(report=report, acting_user=staff)
     WrittenReport.objects.filter(pk=report.pk).update(filed_at=_aware(submitted + dt.timedelta(days=10)))
     return report
 
 
 def _plan(rng, group, year: int, staff, liaison, *, want: Deputy | None = None, avoid: Deputy | None = None):
+    # Drafted by the new-year job, adjusted and confirmed by the group in January.
+    with clock.at(dt.date(year, 1, clock.spread((group.pk, year), 2, 6)), clock.spread(("hour", group.pk, year), 9, 17)):
+        return _plan_in_january(rng, group, year, staff, liaison, want=want, avoid=avoid)
+
+
+def _plan_in_january(rng, group, year: int, staff, liaison, *, want: Deputy | None, avoid: Deputy | None):
     plan = services.rotation_plan_draft(group=group, year=year, acting_user=staff, seed=rng.randrange(1, 2**31))
     entries = list(plan.entries.select_related("deputy"))
     spare = [d for d in group.deputies.filter(term=plan.term, status="serving") if d.pk not in {e.deputy_id for e in entries}]
@@ -184,8 +208,10 @@ def _plan(rng, group, year: int, staff, liaison, *, want: Deputy | None = None, 
             entry=entry, planned_month=month, place=f"{entry.deputy.constituency.name}{rng.choice(PLACES)}",
             topic=rng.choice(TOPICS), acting_user=liaison,
         )
-    services.rotation_plan_confirm(plan=plan, acting_user=liaison)
-    RotationPlan.objects.filter(pk=plan.pk).update(confirmed_at=_aware(dt.date(year, 1, rng.randint(10, 25))))
+    confirmed_on = dt.date(year, 1, rng.randint(10, 25))
+    with clock.at(confirmed_on, clock.spread(("confirm", plan.pk), 9, 17)):
+        services.rotation_plan_confirm(plan=plan, acting_user=liaison)
+    RotationPlan.objects.filter(pk=plan.pk).update(confirmed_at=_aware(confirmed_on))
     plan.refresh_from_db()
     return plan
 
@@ -212,7 +238,8 @@ def seed(context: dict) -> None:
             for entry in plan.entries.select_related("deputy__constituency", "plan"):
                 meeting = _meeting(rng, entry, year, staff, liaison)
                 if meeting and meeting.status == DutyMeeting.Status.EVALUATED and (year == 2025 or rng.random() < 0.4):
-                    publication = services.report_publish(meeting=meeting, acting_user=staff)
+                    with clock.at(min(meeting.held_on + dt.timedelta(days=21), TODAY - dt.timedelta(days=1)), 10):
+                        publication = services.report_publish(meeting=meeting, acting_user=staff)
                     PublishedReport.objects.filter(pk=publication.pk).update(
                         published_at=_aware(min(meeting.held_on + dt.timedelta(days=21), TODAY - dt.timedelta(days=1)))
                     )
@@ -229,8 +256,9 @@ def seed(context: dict) -> None:
                     target = written_states[(position + index) % len(written_states)]
                 report = _written(rng, plan, deputy, target, staff, liaison)
                 if report is not None and report.status == WrittenReport.Status.FILED and rng.random() < 0.25:
-                    publication = services.report_publish(written_report=report, acting_user=staff)
                     filed = WrittenReport.objects.values_list("filed_at", flat=True).get(pk=report.pk)
+                    with clock.at(min(filed + dt.timedelta(days=14), _aware(TODAY - dt.timedelta(days=1)))):
+                        publication = services.report_publish(written_report=report, acting_user=staff)
                     PublishedReport.objects.filter(pk=publication.pk).update(
                         published_at=min(filed + dt.timedelta(days=14), _aware(TODAY - dt.timedelta(days=1)))
                     )
@@ -253,18 +281,20 @@ def seed_spot_checks(context: dict) -> None:
     for index, (group, kind, conclusion, findings) in enumerate(plans):
         if not population(group=group, kind=kind, start=dt.date(2026, 4, 1), end=dt.date(2026, 9, 30)).exists():
             continue  # seeded without the casework and mailbox demos
-        check = spot_check_draw(group=group, kind=kind, period_start=dt.date(2026, 4, 1),
-                                period_end=dt.date(2026, 9, 30), sample_size=5, acting_user=committee,
-                                seed=2026 + index)
+        with clock.at(dt.date(2026, 10, 12 + 7 * index), 10):
+            check = spot_check_draw(group=group, kind=kind, period_start=dt.date(2026, 4, 1),
+                                    period_end=dt.date(2026, 9, 30), sample_size=5, acting_user=committee,
+                                    seed=2026 + index)
         if conclusion is None:
             continue
         items = list(check.items.all())
-        spot_check_conclude(
-            spot_check=check, conclusion=conclusion, findings=findings, acting_user=committee,
-            items=[ItemFinding(item.pk, not (conclusion == "fair" and n < 2),
-                               "未附选民名单" if conclusion == "fair" and n < 2 else "")
-                   for n, item in enumerate(items)],
-        )
+        with clock.at(dt.date(2026, 10, 26 + index), 15):
+            spot_check_conclude(
+                spot_check=check, conclusion=conclusion, findings=findings, acting_user=committee,
+                items=[ItemFinding(item.pk, not (conclusion == "fair" and n < 2),
+                                   "未附选民名单" if conclusion == "fair" and n < 2 else "")
+                       for n, item in enumerate(items)],
+            )
 
 
 def seed_exemplary(context: dict) -> None:
@@ -277,4 +307,5 @@ def seed_exemplary(context: dict) -> None:
     staff = User.objects.get(username="staff")
     _, rows, _ = evaluate(Deputy.objects.filter(term=context["term"]), DeputyGroup.objects.all(), TODAY.year, TODAY)
     for row in [row for row in rows if row.qualifies][:2]:
-        deputy_mark_exemplary(deputy=row, exemplary=True, acting_user=staff)
+        with clock.at(dt.date(2026, 11, 20), 10):
+            deputy_mark_exemplary(deputy=row, exemplary=True, acting_user=staff)

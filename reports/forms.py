@@ -5,17 +5,21 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from deputies.models import Deputy, DeputyGroup, DeputyStatus
+from deputies.models import Deputy, DeputyGroup, DeputyStatus, Term
 
 from .models import REPORT_PARTS, DutyMeeting, PublishedReport, RotationPlan, WrittenReport
+from .prefill import DRAFTING_HINT
 
 MONTH_CHOICES = [(m, f"{m}月") for m in range(1, 13)]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def year_choices(around: int | None = None) -> list[tuple[int, str]]:
-    year = around or timezone.localdate().year
-    return [(y, f"{y}年") for y in range(year + 1, year - 6, -1)]
+def year_choices(*, ahead: int = 0) -> list[tuple[int, str]]:
+    """The current term's years so far, newest first (`ahead`: and the next ones, for planning)."""
+    today = timezone.localdate()
+    term = Term.current()
+    years = term.years_so_far(today, ahead=ahead) if term else [today.year]
+    return [(y, f"{y}年") for y in years]
 
 
 class PlanDraftForm(forms.Form):
@@ -26,7 +30,7 @@ class PlanDraftForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = year_choices()
+        self.fields["year"].choices = year_choices(ahead=1)  # next year's plan is drafted in December
         self.fields["year"].initial = timezone.localdate().year
         self.fields["group"].queryset = DeputyGroup.objects.visible_to(user)
 
@@ -61,6 +65,8 @@ class ReportPartsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, title, help_text in REPORT_PARTS:
+            if name == "part_constituency":  # the drafting hint lives here, never in the stored text
+                help_text = f"{help_text}。{DRAFTING_HINT}"
             self.fields[name] = forms.CharField(
                 label=title, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 6})
             )

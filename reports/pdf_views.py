@@ -20,6 +20,7 @@ from constituents.conf import casework_setting
 from constituents.models import AskType, ContactActivity, Forwarding, Problem, Suggestion
 from constituents.selectors import with_year_counts
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
+from liaison.urls_abs import absolute_url
 from mailbox.models import Letter, Mailbox, QuarterlySummary
 from mailbox.selectors import quarter_rollup
 from mailbox.services import summary_rows
@@ -238,7 +239,8 @@ def _qr_svg(url: str) -> str:
 def mailbox_poster_pdf(request, pk: int):
     """The poster by the box: its deputies, where it is, and a QR code to the online letter form."""
     mailbox = _mailbox_or_404(request, pk)
-    write_url = request.build_absolute_uri(
+    # SITE_URL, not the request's host: the poster must point at the real site whoever prints it.
+    write_url = absolute_url(
         reverse("mailbox:public_write", args=[mailbox.constituency_id])
         + (f"?community={mailbox.community_id}" if mailbox.community_id else "")
     )

@@ -4,6 +4,10 @@ The deputy edits the text afterwards; this only saves them from counting by
 hand. It names no constituent and quotes no letter or problem text (those may
 carry personal data, and reports are published): only counts, the categories
 of the problems and the titles of bills and suggestions.
+
+The text is content only: it is stored, published and printed as it stands, so
+what the deputy should do with it (核对补充) lives in the form's help text,
+DRAFTING_HINT, never in the text itself.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from constituents.models import (
 )
 from deputies.models import Deputy
 
+# Shown under part three in the report forms; never written into the report.
+DRAFTING_HINT = "系统已根据登记记录预填本部分，请核对补充；如有批评和意见，请补充。"
+
 
 def _period(start: dt.date, end: dt.date) -> str:
     if start.year == end.year and (start.month, start.day) == (1, 1):
@@ -43,7 +50,7 @@ def _activities(deputy: Deputy, start: dt.date, end: dt.date) -> str:
     )
     total = sum(r["n"] for r in rows)
     if not total:
-        return "系统中尚无本人参加联系选民活动的记录（请补充）。"
+        return "未登记进选区联系选民活动。"
 
     def count(field: str, value: str) -> int:
         return sum(r["n"] for r in rows if r[field] == value)
@@ -69,7 +76,7 @@ def _problems(deputy: Deputy, start: dt.date, end: dt.date) -> str:
         fed_back=Count("id", filter=Q(state=Problem.State.FED_BACK)),
     )
     if not totals["total"]:
-        return "系统中尚无本人反映群众意见的记录（请补充）。"
+        return "未登记反映的群众意见。"
     categories = (
         raised.values("category").annotate(n=Count("id")).order_by("-n", "category")[:5]
     )
@@ -106,7 +113,7 @@ def _suggestions(deputy: Deputy, start: dt.date, end: dt.date) -> str:
         .order_by("submitted_on", "id")
     )
     if not suggestions:
-        return "系统中尚无本人提出议案、建议的记录；如有批评和意见，请补充。"
+        return "未提出议案、建议。"
     bills = [s for s in suggestions if s.kind == Suggestion.Kind.BILL]
     others = [s for s in suggestions if s.kind == Suggestion.Kind.SUGGESTION]
     led = sum(1 for s in suggestions if s.lead_deputy_id == deputy.pk)
@@ -123,7 +130,7 @@ def constituency_part(deputy: Deputy, start: dt.date, end: dt.date) -> str:
     """A draft of part three for `deputy` between `start` and `end` (inclusive): a few
     aggregate queries, whatever the amount of casework."""
     return "\n".join([
-        f"{_period(start, end)}，本人联系原选区选民的情况如下（系统根据登记记录生成，请核对补充）：",
+        f"{_period(start, end)}，本人联系原选区选民的情况如下：",
         f"一、联系选民。{_activities(deputy, start, end)}",
         f"二、反映和督促解决群众意见。{_problems(deputy, start, end)}",
         f"三、提出议案、建议、批评和意见。{_suggestions(deputy, start, end)}",

@@ -363,6 +363,10 @@ def meeting_question_edit(request, pk: int):
 def meeting_evaluation(request, pk: int):
     meeting = _meeting_or_404(request, pk)
     _require(can_manage(request.user))
+    if not meeting.is_held or meeting.attendance is None:
+        # Ballots are counted against the attendance: the meeting comes first.
+        messages.info(request, "请先登记述职会的日期、地点和到会选民人数，再录入评议结果。")
+        return redirect("reports:meeting_record", meeting.pk)
     initial = {
         "satisfied": meeting.ballots_satisfied, "basically_satisfied": meeting.ballots_basically_satisfied,
         "dissatisfied": meeting.ballots_dissatisfied, "invalid": meeting.ballots_invalid or 0,

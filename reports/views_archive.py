@@ -26,7 +26,8 @@ def archive_group(request):
         group = get_object_or_404(groups, pk=request.GET["group"])
     elif request.user.is_deputy and request.user.current_deputy is not None:
         group = request.user.current_deputy.group
-    elif request.user.is_liaison:
+    else:
+        # The select shows the first group as chosen, so the table is that group's, never "请选择".
         group = groups.first()
     year = year_from_param(term, request.GET.get("year"), timezone.localdate())
     period = Period.of(term, year)
@@ -38,6 +39,7 @@ def archive_group(request):
         ))
     return render(request, "reports/archive_group.html", {
         "term": term, "groups": groups, "group": group, "year": year, "period": period,
+        "years": term.years_so_far(timezone.localdate()),
         "columns": COLUMNS, "rows": rows, "totals": totals(rows) if rows else None,
     })
 
@@ -71,7 +73,7 @@ def evaluation(request):
     groups = DeputyGroup.objects.visible_to(request.user)
     criteria, rows, group_rows = evaluate(deputies, groups, year, today)
     return render(request, "reports/evaluation.html", {
-        "term": term, "year": year, "criteria": criteria,
+        "term": term, "year": year, "criteria": criteria, "years": term.years_so_far(today),
         "candidates": [row for row in rows if row.qualifies],
         "exemplary": [row for row in rows if row.is_exemplary],
         "group_rows": group_rows, "may_mark": request.user.is_office_staff and request.user.can_write,

@@ -10,7 +10,8 @@ from liaison.models import User
 
 @pytest.fixture
 def demo(db, settings):
-    settings.DEBUG = True
+    settings.DEBUG = False  # production mode, as `make run` serves it: the explicit switch allows the demo
+    settings.LIAISON_ALLOW_DEMO = True
     call_command("seed_demo")
 
 
@@ -39,12 +40,41 @@ def test_demo_accounts_see_their_home(demo, client):
         assert expected in client.get(reverse("home")).content.decode()
 
 
-def test_demo_refuses_without_debug(db, settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+def test_demo_refuses_without_the_explicit_setting_even_in_debug(db, settings):
+    settings.DEBUG = True
+    settings.LIAISON_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="LIAISON_ALLOW_DEMO"):
         call_command("seed_demo")
+    assert not Term.objects.exists()
+
 
 
 def test_demo_runs_once(demo):
     call_command("seed_demo", "--if-empty")
     assert DeputyGroup.objects.count() == 12
+
+
+def test_demo_happens_over_the_year_not_at_seeding_time(demo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from liaison.models import Notification
+    from mailbox.models import QuarterlySummary
+    from mailbox.weeks import Quarter
+
+    # Quarterly summaries are reported in the first ten days after the quarter ends.
+    submitted = QuarterlySummary.objects.exclude(submitted_at=None)
+    assert submitted.count() >= 40
+    for summary in submitted:
+        quarter_end = Quarter(summary.year, summary.quarter).last_day
+        day = timezone.localtime(summary.submitted_at).date()
+        assert quarter_end < day <= quarter_end + dt.timedelta(days=10), (summary, day)
+    # Notifications are spread over the past year at the times things happened, read when old,
+    # and were e-mailed then (no burst of e-mails when the worker starts).
+    dates = {timezone.localtime(n.created_at).date() for n in Notification.objects.all()}
+    assert len(dates) >= 8 and max(dates) - min(dates) >= dt.timedelta(days=300)
+    recent = timezone.now() - dt.timedelta(days=1)
+    assert Notification.objects.filter(created_at__gte=recent).count() <= Notification.objects.count() // 10
+    assert not Notification.objects.filter(emailed_at=None).exists()
+    assert not Notification.objects.filter(read_at=None, created_at__lt=timezone.now() - dt.timedelta(days=15)).exists()

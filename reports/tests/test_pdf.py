@@ -281,11 +281,16 @@ def test_the_opening_sheet_lists_the_months_openings_and_blank_rows(client_of, l
     assert "11月9日—11月15日已开启" in text and "11月16日—11月22日未开启" in text
 
 
-def test_the_poster_carries_the_deputies_and_a_code_to_the_online_form(client_of, liaison_a, box_a, deputy_a):
+def test_the_poster_carries_the_deputies_and_a_code_to_the_online_form(
+    client_of, liaison_a, box_a, deputy_a, settings
+):
+    # The code points at SITE_URL, not at whatever host the poster was printed from.
+    settings.SITE_URL = "https://daibiao.example.gov.cn"
     response = client_of(liaison_a).get(reverse("reports:mailbox_poster_pdf", args=[box_a.pk]))
     text = flat(pdf_text(response))
     assert "人大代表信箱" in text and "张建国" in text and "幸福里社区党群服务中心门口" in text
-    write_url = "http://testserver" + reverse("mailbox:public_write", args=[box_a.constituency_id])
+    assert "testserver" not in text
+    write_url = "https://daibiao.example.gov.cn" + reverse("mailbox:public_write", args=[box_a.constituency_id])
     assert f"{write_url}?community={box_a.community_id}" in text
     assert "扫码在线给代表写信" in text
 

@@ -68,7 +68,16 @@ def test_part_three_carries_no_personal_data(deputy_a, staff_user, community_a):
 
 def test_part_three_says_what_is_missing(deputy_a):
     text = constituency_part(deputy_a, START, END)
-    assert "尚无本人参加联系选民活动的记录" in text and "尚无本人反映群众意见的记录" in text
+    assert "未登记进选区联系选民活动" in text and "未登记反映的群众意见" in text and "未提出议案、建议" in text
+
+
+def test_part_three_holds_content_only_and_the_form_holds_the_hint(deputy_a, deputy_b, staff_user, community_a):
+    from reports.forms import ReportPartsForm
+
+    _casework(deputy_a, staff_user, community_a)
+    for text in (constituency_part(deputy_a, START, END), constituency_part(deputy_b, START, END)):
+        assert "请核对" not in text and "请补充" not in text and "系统根据" not in text
+    assert "请核对补充" in ReportPartsForm().fields["part_constituency"].help_text
 
 
 def test_meeting_covers_the_time_since_election_and_written_report_the_year(

@@ -6,11 +6,14 @@ from __future__ import annotations
 import importlib
 import random
 import time
+from unittest import mock
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from liaison.demo_clock import settle_notifications
 
 DEMO_PASSWORD = "Demo@2026"
 DEMO_ACCOUNTS = [
@@ -26,15 +29,16 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "生成示范区演示数据（仅限 DEBUG 开启时使用）。"
+    help = "生成示范区演示数据（仅在设置 LIAISON_ALLOW_DEMO=true 时可用，make run / make dev 会设置）。"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="已有数据时什么也不做")
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
-        if not settings.DEBUG:
-            raise CommandError("生产环境（DEBUG 关闭）不能生成演示数据。")
+        # An explicit switch, not DEBUG: `make run` serves the demo in production mode.
+        if not settings.LIAISON_ALLOW_DEMO:
+            raise CommandError("演示数据只能在设置了 LIAISON_ALLOW_DEMO=true 的环境中生成（make run / make dev 会设置）。")
         from deputies.models import Term
 
         if Term.objects.exists():
@@ -45,7 +49,9 @@ class Command(BaseCommand):
         rng = random.Random(options["seed"])
         context: dict = {"rng": rng, "password": DEMO_PASSWORD}
         started = time.monotonic()
-        with transaction.atomic():
+        # The demo's notices are stamped in the past and count as e-mailed then
+        # (demo_clock.settle_notifications): queue no e-mail job for each of them.
+        with mock.patch("liaison.notifications._queue_emails"), transaction.atomic():
             for config in apps.get_app_configs():
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                     raise
                 module.seed(context)
                 self.stdout.write(f"  {config.verbose_name}：完成")
+        settle_notifications()  # after the commit: some notices are sent on commit
         self.stdout.write(self.style.SUCCESS(f"示范区演示数据已生成（{time.monotonic() - started:.1f} 秒）。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in DEMO_ACCOUNTS:
