@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
 from .conf import casework_setting
-from .models import ContactActivity, Problem
+from .models import Constituent, ContactActivity, Problem
 
 
 def count_per_row(queryset: QuerySet, outer: str) -> Coalesce:
@@ -152,3 +152,22 @@ def department_year_stats(forwardings: QuerySet, year: int, today: dt.date) -> l
         row["rank"] = position
     unranked = sorted((r for r in rows if not r["ranked"]), key=lambda r: r["department__name"])
     return ranked + unranked
+
+
+PICKER_LIMIT = 30
+
+
+def constituents_matching(constituents: QuerySet[Constituent], query: str) -> QuerySet[Constituent]:
+    """The visit form's picker: by name, or by the last four digits of the phone.
+
+    Four or more digits match the end of the phone number, so two 余 in one
+    constituency are told apart by 尾号 while the rest of the number stays unseen.
+    """
+    query = query.strip()
+    if not query:
+        return constituents.none()
+    if query.isdigit():
+        if len(query) < 4:
+            return constituents.none()
+        return constituents.filter(phone__endswith=query)
+    return constituents.filter(name__contains=query)
