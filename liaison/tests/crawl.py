@@ -30,7 +30,7 @@ DESKTOP = {"width": 1366, "height": 900}
 FIXED_PAGES = {
     "anonymous": ["/accounts/login/", "/mailbox/public/", "/mailbox/public/track/",
                   "/mailbox/public/track/?code=HZ26-DEMQ-XJ7K", "/reports/public/"],
-    "signed_in": ["/", "/notifications/", "/mailbox/public/", "/reports/public/"],
+    "signed_in": ["/", "/notifications/"],
 }
 # Not pages of this app's own: Django's admin, files, PDFs, the logout.
 SKIP = re.compile(r"^/(admin/|media/|static/|accounts/logout/|reports/pdf/)|/photos/\d+/|\.(pdf|xlsx|csv|png|jpe?g)$")
@@ -38,13 +38,13 @@ SKIP = re.compile(r"^/(admin/|media/|static/|accounts/logout/|reports/pdf/)|/pho
 LEAKS = re.compile(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])|\[\]|\{\{|\{%")
 
 # Reads what a person can see: no horizontal scrolling, visible text, links.
-PAGE_FACTS = """() => {
+PAGE_FACTS = """(width) => {
   const main = document.querySelector('main') || document.body;
   const links = Array.from(document.querySelectorAll('nav a[href], main a[href]'))
     .map(a => a.getAttribute('href'));
   const wide = Array.from(document.querySelectorAll('body *')).filter(el => {
     const box = el.getBoundingClientRect();
-    return box.width > 0 && box.right > window.innerWidth + 1 && getComputedStyle(el).position !== 'fixed'
+    return box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== 'fixed'
       && !el.closest('.table-responsive, .overflow-auto, .visually-hidden');
   }).slice(0, 3).map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
@@ -96,14 +96,18 @@ def browser_session(playwright) -> Iterator:
         browser.close()
 
 
-def new_context(browser, base_url: str, session_cookie: tuple[str, str] | None, viewport=PHONE):
+def new_context(browser, base_url: str, session_cookie: tuple[str, str] | None, viewport=PHONE, **options):
     phone = viewport["width"] < 768
     context = browser.new_context(viewport=viewport, device_scale_factor=2 if phone else 1, is_mobile=phone,
-                                  has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai")
+                                  has_touch=phone, locale="zh-CN", timezone_id="Asia/Shanghai", **options)
     if session_cookie is not None:
         name, value = session_cookie
         context.add_cookies([{"name": name, "value": value, "url": base_url}])
     return context
+
+
+# The public pages are the same for everybody: the anonymous visitor covers them.
+PUBLIC = re.compile(r"^/(mailbox|reports)/public/")
 
 
 def walk(context, base_url: str, role: str, *, start: list[str], check: Callable | None = None,
@@ -111,24 +115,28 @@ def walk(context, base_url: str, role: str, *, start: list[str], check: Callable
     """Visit the start pages and, once per kind, every link found on them (two steps deep)."""
     page = context.new_page()
     console: list[str] = []
-    page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+    # Chromium's own request for /favicon.ico is not the page's (the favicon is
+    # added apart, issue 10 §7); every other failed resource is reported with its address.
+    page.on("console", lambda message: console.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
     page.on("pageerror", lambda error: console.append(str(error)))
     page.on("response", lambda response: console.append(f"{response.status} {response.url}")
-            if response.status >= 400 and response.request.resource_type != "document" else None)
+            if response.status >= 400 and response.request.resource_type != "document"
+            and not response.url.endswith("/favicon.ico") else None)
     seen_kinds: set[str] = set()
     queue: list[tuple[str, int]] = [(path, 0) for path in start]
     visits: list[Visit] = []
     while queue and len(visits) < limit:
         path, depth = queue.pop(0)
         kind = route_kind(path)
-        if kind in seen_kinds:
+        if kind in seen_kinds or (not role.startswith("anonymous") and PUBLIC.match(path)):
             continue
         seen_kinds.add(kind)
         console.clear()
         response = page.goto(base_url + path, wait_until="load")
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
-        facts = page.evaluate(PAGE_FACTS)
+        facts = page.evaluate(PAGE_FACTS, page.viewport_size["width"])
         # A phone browser widens its layout to fit a too-wide page, so the
         # yardstick is the width the page was given, not innerWidth.
         facts["innerWidth"] = page.viewport_size["width"]
@@ -158,3 +166,21 @@ def layout_problems(visit: Visit) -> list[str]:
         problems.append(f"显示了 {match.group(0)!r}：…{facts['text'][start:match.end() + 20]!r}…")
     problems += [f"控制台错误：{message}" for message in visit.console]
     return [f"[{visit.role}] {visit.path} {problem}" for problem in problems]
+
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+
+
+def axe_problems(page, visit: Visit) -> list[str]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] not in ("serious", "critical"):
+            continue
+        targets = ", ".join(str(node["target"][0]) for node in violation["nodes"][:3])
+        problems.append(f"[{visit.role}] {visit.path} axe {violation['id']}（{violation['impact']}）：{targets}")
+    return problems
