@@ -92,27 +92,22 @@ def test_every_page_fits_a_phone_and_shows_no_leaked_values(demo_site):
 
 @pytest.mark.browser
 def test_every_page_has_no_serious_accessibility_violation(demo_site):
-    """axe-core on every kind of page: each role's own home and navigation pages,
-    and each further kind of page once, for the first role that reaches it."""
+    """axe-core on every page each role reaches (the same walk as above)."""
     base_url, sessions = demo_site
     problems: list[str] = []
     checked: dict[str, int] = {}
-    axed: set[str] = set()
 
     def check(page, visit):
-        kind = crawl.route_kind(visit.path)
-        if visit.path in crawl.FIXED_PAGES["signed_in"] or kind not in axed:
-            axed.add(kind)
-            checked[visit.role] = checked.get(visit.role, 0) + 1
-            problems.extend(crawl.axe_problems(page, visit))
+        checked[visit.role] = checked.get(visit.role, 0) + 1
+        problems.extend(crawl.axe_problems(page, visit))
 
     with sync_playwright() as playwright, crawl.browser_session(playwright) as browser:
-        for role, session in sessions.items():
-            # Half the pages at phone width, half at desktop width: both layouts are checked.
-            viewport = crawl.PHONE if len(checked) % 2 == 0 else crawl.DESKTOP
+        for number, (role, session) in enumerate(sessions.items()):
+            # Every other role at desktop width, so both layouts are checked.
+            viewport = crawl.PHONE if number % 2 == 0 else crawl.DESKTOP
             context = crawl.new_context(browser, base_url, session, viewport)
             crawl.walk(context, base_url, role, start=start_pages(role), check=check)
             context.close()
-    print(f"\n无障碍检查：{sum(checked.values())} 页（{checked}）")
+    print(f"\n无障碍检查：{sum(checked.values())} 页次（{checked}）")
     assert problems == [], "\n".join(problems)
-    assert sum(checked.values()) >= 60, checked
+    assert checked["anonymous"] >= 5 and all(checked[name] >= 25 for name in DEMO_ROLES), checked
