@@ -41,9 +41,18 @@ def date_field(label: str, **kwargs) -> forms.DateField:
 class ConstituentChoiceField(forms.ModelMultipleChoiceField):
     """Constituents are shown masked in pickers: family name, community, phone tail, category."""
 
-    def label_from_instance(self, obj: Constituent) -> str:
+    @staticmethod
+    def label_for(obj: Constituent) -> str:
         tail = f" · 尾号{obj.phone[-4:]}" if obj.phone else ""
         return f"{obj.masked_name} · {obj.community.name}{tail} · {obj.get_category_display()}"
+
+    def label_from_instance(self, obj: Constituent) -> str:
+        return self.label_for(obj)
+
+
+class ConstituencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Constituency) -> str:
+        return f"{obj.name}（{obj.group.name}）"
 
 
 class DeputyChoiceField(forms.ModelMultipleChoiceField):
@@ -85,13 +94,13 @@ class ContactActivityForm(forms.Form):
     ask_type = forms.ChoiceField(label="“三问”类型", choices=AskType.choices)
     form = forms.ChoiceField(label="活动形式", choices=ActivityForm.choices)
     place = forms.CharField(label="活动地点", max_length=120)
-    constituency = forms.ModelChoiceField(
-        label="选区", queryset=Constituency.objects.none(), widget=forms.HiddenInput(),
+    constituency = ConstituencyChoiceField(
+        label="活动所在选区", queryset=Constituency.objects.none(),
         error_messages={"required": "请先选择活动所在选区。", "invalid_choice": "请先选择活动所在选区。"},
     )
     constituents = ConstituentChoiceField(
         label="联系的选民（已登记）", queryset=Constituent.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}), help_text="按住 Ctrl（手机上直接点选）可选多位。",
+        widget=forms.CheckboxSelectMultiple, help_text="按姓名或电话后四位查找，勾选见到的选民。",
     )
     crowd_count = forms.IntegerField(
         label="其他参加选民人数", min_value=0, initial=0, help_text="未逐一登记姓名的选民人数，如座谈会、公益活动现场。",
@@ -164,8 +173,10 @@ class RaisedProblemForm(forms.Form):
         return data
 
 
-NewConstituentFormSet = forms.formset_factory(NewConstituentForm, extra=3, max_num=20)
-RaisedProblemFormSet = forms.formset_factory(RaisedProblemForm, extra=3, max_num=20)
+# The visit form starts short: one problem row and no new-constituent row; a
+# button adds a row at a time (views_activities.FORM_ACTIONS).
+NewConstituentFormSet = forms.formset_factory(NewConstituentForm, extra=0, max_num=20)
+RaisedProblemFormSet = forms.formset_factory(RaisedProblemForm, extra=1, max_num=20)
 
 
 class PhotoForm(forms.Form):

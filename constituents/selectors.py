@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
 from .conf import casework_setting
-from .models import ContactActivity, Forwarding, Problem
+from .models import Constituent, ContactActivity, Forwarding, Problem
 
 
 def count_per_row(queryset: QuerySet, outer: str) -> Coalesce:
@@ -110,3 +110,22 @@ def common_categories(problems: QuerySet[Problem]) -> QuerySet:
         )
         .order_by("-problem_count", "category")
     )
+
+
+PICKER_LIMIT = 30
+
+
+def constituents_matching(constituents: QuerySet[Constituent], query: str) -> QuerySet[Constituent]:
+    """The visit form's picker: by name, or by the last four digits of the phone.
+
+    Four or more digits match the end of the phone number, so two 余 in one
+    constituency are told apart by 尾号 while the rest of the number stays unseen.
+    """
+    query = query.strip()
+    if not query:
+        return constituents.none()
+    if query.isdigit():
+        if len(query) < 4:
+            return constituents.none()
+        return constituents.filter(phone__endswith=query)
+    return constituents.filter(name__contains=query)

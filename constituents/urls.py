@@ -9,6 +9,8 @@ urlpatterns = [
     # 联系选民活动
     path("activities/", views_activities.activity_list, name="activity_list"),
     path("activities/new/", views_activities.activity_create, name="activity_create"),
+    path("activities/new/constituents/", views_activities.activity_constituent_search,
+         name="activity_constituent_search"),
     path("activities/stats/", views_activities.activity_stats, name="activity_stats"),
     path("departments/", views.department_stats, name="department_stats"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity_detail"),

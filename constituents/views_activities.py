@@ -18,8 +18,8 @@ from liaison.permissions import require_write
 from . import selectors, services
 from .conf import casework_setting
 from .filters import ContactActivityFilter
-from .forms import ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
-from .models import ActivityOrganizer, ActivityPhoto, ContactActivity, Problem
+from .forms import ConstituentChoiceField, ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
+from .models import ActivityOrganizer, ActivityPhoto, Constituent, ContactActivity, Problem
 
 
 @login_required
@@ -50,9 +50,52 @@ def _chosen_constituency(request, user) -> Constituency | None:
 
 
 def _raiser_choices(constituent_options, new_rows: int) -> list[tuple[str, str]]:
-    choices = [(f"c{c.pk}", f"{c.masked_name} · {c.community.name}") for c in constituent_options]
+    choices = [(f"c{c.pk}", ConstituentChoiceField.label_for(c)) for c in constituent_options]
     choices += [(f"n{i}", f"新增选民第{i + 1}行") for i in range(new_rows)]
     return choices
+
+
+def _picker_rows(constituents, query: str, picked_ids: set[int]) -> list[tuple[int, str, bool]]:
+    """The picker's checkboxes: who is already picked (kept checked), then who matches the search."""
+    picked = [c for c in constituents.filter(pk__in=picked_ids)] if picked_ids else []
+    matches = selectors.constituents_matching(constituents, query).exclude(pk__in=picked_ids)
+    matches = matches.order_by("name", "pk")[:selectors.PICKER_LIMIT]
+    return ([(c.pk, ConstituentChoiceField.label_for(c), True) for c in picked]
+            + [(c.pk, ConstituentChoiceField.label_for(c), False) for c in matches])
+
+
+def _picked_ids(values) -> set[int]:
+    return {int(value) for value in values if str(value).isdigit()}
+
+
+# Buttons of the visit form that change the form without saving it: the page is
+# drawn again from what was typed (htmx swaps only the part that changes).
+FORM_ACTIONS = {"switch", "add_problem", "add_person"}
+
+
+def _with_extra_row(data, prefix: str):
+    data = data.copy()
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, 20))
+    return data
+
+
+@login_required
+def activity_constituent_search(request):
+    """htmx: the picker's list for what was typed, keeping who is already checked."""
+    constituency = _chosen_constituency(request, request.user)
+    constituents = (
+        Constituent.objects.visible_to(request.user).filter(community__constituency=constituency)
+        .select_related("community") if constituency else Constituent.objects.none()
+    )
+    query = request.GET.get("constituent_q", "")[:40]
+    return render(request, "constituents/_constituent_choices.html", {
+        "picker_rows": _picker_rows(constituents, query, _picked_ids(request.GET.getlist("constituents"))),
+        "constituent_query": query,
+    })
 
 
 @require_write
@@ -66,6 +109,11 @@ def activity_create(request):
         if constituency else Community.objects.none()
     )
     data = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if data is not None else None
+    if action == "add_problem":
+        data = _with_extra_row(data, "problem")
+    elif action == "add_person":
+        data = _with_extra_row(data, "new")
     form = ContactActivityForm(data, request.FILES or None, user=user, constituency=constituency,
                                initial={"held_on": timezone.localdate()})
     if user.is_deputy and user.current_deputy is not None:
@@ -75,7 +123,7 @@ def activity_create(request):
     problem_forms = RaisedProblemFormSet(
         data, prefix="problem", form_kwargs={"raiser_choices": _raiser_choices(options, people.total_form_count())}
     )
-    if request.method == "POST" and request.POST.get("action") != "switch":
+    if request.method == "POST" and action not in FORM_ACTIONS:
         valid = all([form.is_valid(), people.is_valid(), problem_forms.is_valid()])
         if valid:
             try:
@@ -88,9 +136,12 @@ def activity_create(request):
                     messages.warning(request, activity.mismatch_note)
                 return redirect(activity)
         messages.error(request, "活动未保存，请按提示修改后重新提交（照片需重新选择）。")
+    query = (data.get("constituent_q", "") if data is not None else "")[:40]
+    picked = _picked_ids(data.getlist("constituents")) if data is not None else set()
     return render(request, "constituents/activity_form.html", {
         "form": form, "people": people, "problem_forms": problem_forms, "constituency": constituency,
-        "constituencies": form.fields["constituency"].queryset,
+        "picker_rows": _picker_rows(form.fields["constituents"].queryset, query, picked),
+        "constituent_query": query,
     })
 
 

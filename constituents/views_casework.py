@@ -86,6 +86,9 @@ def problem_list(request):
     page = Paginator(problem_filter.qs, 30).get_page(request.GET.get("page"))
     for problem in page:
         problem.current_forwardings = [f for f in problem.forwardings.all() if f.round == problem.round]
+        # A phone shows each case as a card with its next step (the first the state machine allows).
+        actions = _available_actions(problem, problem.current_forwardings) if request.user.can_write else []
+        problem.next_action = next((a for a in actions if a[0] != "edit"), None)
     return render(request, "constituents/problem_list.html", {
         "filter": problem_filter, "page": page, "today": today, "view": request.GET.get("view", ""),
     })
