@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from deputies.models import Community, Deputy, DeputyGroup
 
@@ -77,8 +77,8 @@ class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
 
 class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
-    VIEWS = [("overdue", "部门逾期未答复"), ("awaiting_feedback", "待反馈选民"), ("open", "未办结"),
-             ("returned", "被退办待重新转交")]
+    VIEWS = [("due", "待我处理"), ("overdue", "部门逾期未答复"), ("awaiting_feedback", "待反馈选民"),
+             ("open", "未办结"), ("returned", "被退办待重新转交")]
 
     view = django_filters.ChoiceFilter(label="快速查看", choices=VIEWS, method="filter_view", empty_label="全部诉求")
     q = django_filters.CharFilter(label="内容包含", field_name="text", lookup_expr="contains")
@@ -112,6 +112,20 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     def filter_view(self, queryset, name, value):
         from .models import Forwarding
 
+        if value == "due":  # what the daily digest counts (constituents.services.reminders)
+            import datetime as dt
+
+            from .conf import casework_setting
+
+            forward_by = self.today - dt.timedelta(days=casework_setting("FORWARD_WITHIN_DAYS"))
+            overdue = Forwarding.objects.filter(
+                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
+            )
+            return queryset.filter(
+                Q(state=Problem.State.REGISTERED, state_since__lte=forward_by)
+                | Q(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
+                | Q(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
+            )
         if value == "overdue":
             overdue = Forwarding.objects.overdue(self.today).filter(problem_id=OuterRef("pk"))
             return queryset.filter(Exists(overdue))

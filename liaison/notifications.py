@@ -73,6 +73,11 @@ def notify_many(notices: Iterable[Notice]) -> int:
     return (len(unique) - len(keyed)) + (after - before)
 
 
+def queue_notification_emails() -> None:
+    """For notices inserted by set-based SQL (daily digests): e-mail them once the transaction commits."""
+    transaction.on_commit(_queue_emails)
+
+
 def _queue_emails() -> None:
     from .tasks import send_pending_notification_emails
 

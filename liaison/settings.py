@@ -235,3 +235,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+# Benchmarks (perf, issue 11): `make bench` turns on a no-query floor page at
+# /bench/floor/ and an X-Queries response header. Off everywhere else.
+LIAISON_BENCH = env_bool("LIAISON_BENCH", False)
+if LIAISON_BENCH:
+    MIDDLEWARE.insert(0, "liaison.bench.QueryCountMiddleware")

@@ -22,5 +22,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.LIAISON_BENCH:  # make bench: the no-query floor page
+    from . import bench
+
+    urlpatterns += [path("bench/floor/", bench.floor, name="bench_floor")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
