@@ -228,36 +228,52 @@ def opening_record(
 def unopened_mailboxes_alert(*, week: Week) -> int:
     """Alert keepers and group liaisons of every active box not opened in `week`.
 
-    Two queries to find who to tell and one INSERT to tell them, however many
-    boxes; the notice's dedupe key (box + ISO week) makes a second run, or a
-    second worker, add nothing.
+    One INSERT … SELECT in the database, however many boxes (no box comes to
+    Python); the notice's dedupe key (box + ISO week) with Notification's unique
+    recipient + key makes a second run, or a second worker, add nothing.
     """
-    boxes = list(
-        Mailbox.objects.due_in(week).with_week(week).filter(opened_in_week=False)
-        .select_related("constituency__group", "keeper_deputy")
-    )
-    if not boxes:
-        return 0
-    liaisons_by_group: dict[int, set[int]] = {}
-    for group_id, user_id in DeputyGroup.liaisons.through.objects.filter(
-        deputygroup_id__in={box.constituency.group_id for box in boxes}
-    ).values_list("deputygroup_id", "user_id"):
-        liaisons_by_group.setdefault(group_id, set()).add(user_id)
-    notices = []
-    for box in boxes:
-        recipients = set(liaisons_by_group.get(box.constituency.group_id, ()))
-        if box.keeper_user_id:
-            recipients.add(box.keeper_user_id)
-        for user_id in recipients:
-            notices.append(Notice(
-                recipient_id=user_id,
-                title=f"{box.name}上周未开启",
-                body=(f"{box.constituency.group.name}·{box.constituency.name}的“{box.name}”（{box.location}）"
-                      f"在{week.label}没有开启记录。代表信箱每周至少开启一次，请尽快开启并登记来信。"),
-                url=box.get_absolute_url(),
-                dedupe_key=f"mailbox.unopened:{box.pk}:{week.key}",
-            ))
-    return notify_many(notices)
+    from django.db import connection
+
+    from liaison.notifications import queue_notification_emails
+
+    start, end = week.range()
+    boxes_url = reverse("mailbox:mailbox_list")  # a box's page is <list>/<pk>/
+    sql = """
+        INSERT INTO liaison_notification (recipient_id, title, body, url, dedupe_key, created_at)
+        WITH boxes AS (
+            SELECT m.id, m.name, m.location, m.keeping, m.entrusted_to_id, d.user_id AS deputy_user_id,
+                   c.group_id, c.name AS constituency_name, g.name AS group_name
+            FROM mailbox_mailbox m
+            JOIN deputies_constituency c ON c.id = m.constituency_id
+            JOIN deputies_deputygroup g ON g.id = c.group_id
+            LEFT JOIN deputies_deputy d ON d.id = m.keeper_deputy_id
+            WHERE m.status = 'active' AND m.set_up_on <= %s
+              AND NOT EXISTS (SELECT 1 FROM mailbox_opening o WHERE o.mailbox_id = m.id
+                              AND o.opened_at >= %s AND o.opened_at < %s)
+        ), who AS (
+            SELECT CASE WHEN b.keeping = 'entrusted' THEN b.entrusted_to_id ELSE b.deputy_user_id END
+                   AS recipient_id, b.* FROM boxes b
+            UNION
+            SELECT l.user_id AS recipient_id, b.* FROM boxes b
+            JOIN deputies_deputygroup_liaisons l ON l.deputygroup_id = b.group_id
+        )
+        SELECT recipient_id, substr(name || '上周未开启', 1, 200),
+               group_name || '·' || constituency_name || '的“' || name || '”（' || location || '）在' || %s
+                 || '没有开启记录。代表信箱每周至少开启一次，请尽快开启并登记来信。',
+               %s || id || '/', 'mailbox.unopened:' || id || ':' || %s, %s
+        FROM who WHERE recipient_id IS NOT NULL
+        ON CONFLICT (recipient_id, dedupe_key) DO NOTHING"""
+    with transaction.atomic(), connection.cursor() as cursor:
+        ops = connection.ops
+        cursor.execute(sql, [
+            ops.adapt_datefield_value(week.start), ops.adapt_datetimefield_value(start),
+            ops.adapt_datetimefield_value(end), week.label, boxes_url, week.key,
+            ops.adapt_datetimefield_value(timezone.now()),
+        ])
+        created = max(cursor.rowcount, 0)
+        if created:
+            queue_notification_emails()
+    return created
 
 
 # --- letters -----------------------------------------------------------------

@@ -92,7 +92,11 @@ def casework_send_reminders(*, on: dt.date) -> int:
         )"""
     with transaction.atomic(), connection.cursor() as cursor:
         # INSERT first, then WITH: sqlite3 reports rowcount only for statements that start with INSERT.
-        cursor.execute(insert + cte + sql, [*params, url, DIGEST_KEY.format(day=on.isoformat()), timezone.now()])
+        ops = connection.ops
+        cursor.execute(insert + cte + sql, [
+            *(ops.adapt_datefield_value(day) for day in params), url, DIGEST_KEY.format(day=on.isoformat()),
+            ops.adapt_datetimefield_value(timezone.now()),
+        ])
         created = max(cursor.rowcount, 0)
         if created:
             queue_notification_emails()
