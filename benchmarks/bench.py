@@ -43,6 +43,8 @@ def bench_env(scale: str, **extra: str) -> dict:
     env.update({
         "DATABASE_URL": f"{PG}/liaison_bench_{scale}", "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "LIAISON_HTTPS": "false", "LIAISON_REQUIRE_2FA": "false", "LIAISON_BENCH": "true",
+        # LIAISON_HTTPS=false does this once prod-mode lands; until then say it directly.
+        "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "AXES_ENABLED": "false", "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "liaison.settings",
     })

@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from deputies.models import Community, Deputy, DeputyGroup
+from liaison.autocomplete import AutocompleteWidget
 
 from .models import (
     ActivityForm,
@@ -33,6 +34,8 @@ class ConstituentFilter(django_filters.FilterSet):
         self.filters["community"].queryset = Community.objects.visible_to(user).filter(
             constituency__term__is_current=True
         )
+        self.filters["community"].extra["widget"] = AutocompleteWidget("autocomplete_communities",
+                                                                       "输入社区或单位名称查找")
 
 
 def _year_choices() -> list[tuple[int, str]]:
@@ -47,10 +50,13 @@ class _ScopedChoicesMixin:
     """Group and deputy choices come from what the user may see."""
 
     def _scope_choices(self, user) -> None:
+        # Thousands of groups and deputies at a province's scale: search as you type, never a full <select>.
         if "group" in self.filters:
             self.filters["group"].queryset = DeputyGroup.objects.visible_to(user)
+            self.filters["group"].extra["widget"] = AutocompleteWidget("autocomplete_groups", "输入代表组名称查找")
         if "deputy" in self.filters:
             self.filters["deputy"].queryset = Deputy.objects.visible_to(user).filter(term__is_current=True)
+            self.filters["deputy"].extra["widget"] = AutocompleteWidget("autocomplete_deputies", "输入代表姓名查找")
 
 
 class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 
 from deputies.models import Constituency
 from liaison.forms import attach_errors
+from liaison.pagination import capped_page
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -66,7 +66,7 @@ def problem_list(request):
         .annotate(is_overdue=Exists(overdue))
     )
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
-    page = Paginator(problem_filter.qs, 30).get_page(request.GET.get("page"))
+    page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
     for problem in page:
         problem.current_forwardings = [f for f in problem.forwardings.all() if f.round == problem.round]
     return render(request, "constituents/problem_list.html", {

@@ -237,3 +237,19 @@ class LoginLockout(AccessAttempt):
         proxy = True
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录（删除即解除锁定）"
+
+
+class FigureSnapshot(models.Model):
+    """District-wide figures computed by a beat job (liaison.figures), so that the pages
+    the office and the committee open all day read one row instead of counting millions."""
+
+    key = models.CharField("统计项", max_length=80, unique=True)
+    data = models.JSONField("数据", default=dict)
+    computed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "全区统计快照"
+        verbose_name_plural = "全区统计快照"
+
+    def __str__(self) -> str:
+        return self.key

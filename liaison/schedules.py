@@ -38,6 +38,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "0", "hour": "9", "day_of_month": "15", "month_of_year": "6,9"},
         "description": "年中和秋季：本年联系选民活动不足两次的代表，提醒本人和联络员",
     },
+    # perf: the staff home's district-wide tiles are read from these stored figures.
+    "every-5-minutes-refresh-district-figures": {
+        "task": "liaison.tasks.refresh_district_figures",
+        "crontab": {"minute": "*/5"},
+        "description": "每5分钟：重新统计全区首页数字（待转交、逾期、信箱开启等），页面显示统计时间",
+    },
 }
 
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import autocomplete, views
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -21,6 +21,10 @@ urlpatterns = [
     path("mailbox/", include("mailbox.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Search-as-you-type for filters over thousands of rows (perf).
+    path("autocomplete/groups/", autocomplete.groups, name="autocomplete_groups"),
+    path("autocomplete/deputies/", autocomplete.deputies, name="autocomplete_deputies"),
+    path("autocomplete/communities/", autocomplete.communities, name="autocomplete_communities"),
 ]
 if settings.LIAISON_BENCH:  # make bench: the no-query floor page
     from . import bench

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,9 @@ from django.views.decorators.http import require_POST
 from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
+from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
+from liaison.pagination import capped_page
 from liaison.permissions import require_write
 
 from . import services
@@ -74,10 +75,13 @@ def letter_list(request):
     group_id = request.GET.get("group", "")
     if group_id.isdigit():
         letters = letters.filter(problem__group_id=int(group_id))
-    page = Paginator(letters, 50).get_page(request.GET.get("page"))
+    page = capped_page(letters, 50, request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,
-        "groups": DeputyGroup.objects.visible_to(request.user), "group_id": group_id,
+        "group_id": group_id,
+        "group_field": AutocompleteWidget(
+            "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
+        ).render("group", group_id, attrs={"id": "id_group"}),
     })
 
 

@@ -117,7 +117,7 @@ class Command(BaseCommand):
         offices = max(1, missing // 10)
         cursor.execute(
             """INSERT INTO deputies_subdistrict (name, address)
-               SELECT '规模测试第' || n || '办事处', '测试路' || n || '号' FROM generate_series(1, %s) n
+               SELECT '规模测试第' || n || '办事处', '测试路' || n || '号' FROM generate_series(1, %s::bigint) n
                ON CONFLICT (name) DO NOTHING""", [offices])
         cursor.execute(
             """INSERT INTO deputies_deputygroup (name, sub_district_id, sort_order)
@@ -286,7 +286,7 @@ class Command(BaseCommand):
                       CASE WHEN s.state = 'unsolvable' THEN '资金尚未落实，已列入明年计划。' ELSE '' END,
                       CASE WHEN s.state = 'fed_back' THEN LEAST(s.raised + 25, current_date) END,
                       CASE WHEN s.state = 'fed_back' THEN 'phone' ELSE '' END, '', NULL, now(), now()
-               FROM generate_series(1, %s) n
+               FROM generate_series(1, %s::bigint) n
                JOIN scale_owner o ON o.rn = n %% %s
                CROSS JOIN LATERAL (
                    SELECT ({states})[1 + (n * 7919) %% 100] AS state,
