@@ -21,12 +21,25 @@ FIGURES: dict[str, str] = {
     "mailbox.district_dashboard": "mailbox.templatetags.mailbox_tags.district_dashboard_figures",
     "liaison.district_groups": "liaison.views.district_group_figures",
 }
+# Figures of a period ("<prefix><period>"): made the first time someone opens that period,
+# then kept current by the same beat job like the fixed ones.
+PERIOD_FIGURES: dict[str, str] = {
+    "mailbox.rollup:": "mailbox.selectors.quarter_problem_counts",
+    "mailbox.board:": "mailbox.summary_views.board_figures",
+}
+
+
+def _compute(key: str):
+    for prefix, path in PERIOD_FIGURES.items():
+        if key.startswith(prefix):
+            return import_string(path)(key.removeprefix(prefix))
+    return import_string(FIGURES[key])()
 
 
 def refresh(key: str):
     from .models import FigureSnapshot
 
-    data = import_string(FIGURES[key])()
+    data = _compute(key)
     snapshot, _ = FigureSnapshot.objects.update_or_create(
         key=key, defaults={"data": data, "computed_at": timezone.now()}
     )
@@ -34,9 +47,15 @@ def refresh(key: str):
 
 
 def refresh_all() -> int:
-    for key in FIGURES:
+    from .models import FigureSnapshot
+
+    keys = set(FIGURES) | {
+        key for key in FigureSnapshot.objects.values_list("key", flat=True)
+        if key.startswith(tuple(PERIOD_FIGURES))
+    }
+    for key in sorted(keys):
         refresh(key)
-    return len(FIGURES)
+    return len(keys)
 
 
 def figures(key: str) -> tuple[dict, dt.datetime]:
