@@ -241,3 +241,10 @@ if not DEBUG:
 LIAISON_BENCH = env_bool("LIAISON_BENCH", False)
 if LIAISON_BENCH:
     MIDDLEWARE.insert(0, "liaison.bench.QueryCountMiddleware")
+
+# Scale-out (perf, issue 11): a PostgreSQL streaming replica for reads that tolerate
+# lag (the district figures). Off unless REPLICA_DATABASE_URL is set; docs/SCALE_OUT.md.
+if env("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(env("REPLICA_DATABASE_URL"), conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["liaison.db_router.ReplicaRouter"]

@@ -86,3 +86,20 @@ def test_a_liaison_home_counts_live_within_the_group(client_of, liaison_a, deput
     response = client.get(reverse("home"))
     assert response.context["waiting_forward"] == 2
     assert "数据更新于" not in response.content.decode()
+
+
+def test_the_replica_router_sends_only_lag_tolerant_reads_outside_transactions(db, monkeypatch):
+    from django.db import connections
+
+    from deputies.models import Deputy
+    from liaison.db_router import ReplicaRouter
+    from liaison.models import FigureSnapshot
+
+    router = ReplicaRouter()
+    assert router.db_for_read(FigureSnapshot) is None  # no replica configured: everything on the primary
+    monkeypatch.setitem(connections.databases, "replica", connections.databases["default"])
+    assert router.db_for_read(Deputy) is None
+    assert router.db_for_write(FigureSnapshot) == "default"
+    assert router.allow_migrate("replica", "liaison") is False
+    # Tests run inside a transaction: a read there must see its own writes, so it stays on the primary.
+    assert router.db_for_read(FigureSnapshot) == "default"
