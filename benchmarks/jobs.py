@@ -9,12 +9,14 @@ writes is rolled back, so the benchmark databases stay as generated.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
 
 import django
 
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
@@ -168,18 +170,45 @@ def concurrent_reminders() -> str:
     return f"t={took:.2f} new={'+'.join(map(str, counts))} duplicates={duplicates}"
 
 
+def celery_reminders() -> str:
+    """Queue the daily digest twice to the running Celery workers (two processes) and count duplicates."""
+    from constituents.tasks import remind_casework_next_steps
+    from liaison.models import Notification
+
+    day = timezone.localdate().isoformat()
+    key = f"casework.digest:{day}"
+    Notification.objects.filter(dedupe_key=key).delete()
+    started = time.perf_counter()
+    for _ in range(2):
+        remind_casework_next_steps.delay(on=day)
+    last, stable = -1, 0
+    while stable < 3 and time.perf_counter() - started < 120:
+        time.sleep(1)
+        now = Notification.objects.filter(dedupe_key=key).count()
+        stable = stable + 1 if now == last and now > 0 else 0
+        last = now
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM (SELECT recipient_id FROM liaison_notification WHERE dedupe_key = %s "
+                       "GROUP BY recipient_id HAVING count(*) > 1) d", [key])
+        duplicates = cursor.fetchone()[0]
+    Notification.objects.filter(dedupe_key=key).delete()
+    return f"t={time.perf_counter() - started:.2f} digests={last} duplicates={duplicates}"
+
+
 def roster_import(rows: str) -> str:
     """10,000 constituents from one .xlsx through the admin's resource: dry run, then the import."""
     from io import BytesIO
 
     import openpyxl
+    from django.db.models import Count
 
     from constituents.resources import ConstituentResource
     from deputies.models import Community
     from liaison.importing import RosterXLSX
 
-    communities = list(Community.objects.filter(constituency__term__is_current=True)
-                       .order_by("id").values_list("name", flat=True)[:50])
+    # Names unique in the district, so that rows need no 选区 column.
+    communities = list(Community.objects.filter(constituency__term__is_current=True).values("name")
+                       .annotate(n=Count("pk")).filter(n=1).order_by("name").values_list("name", flat=True)[:50])
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["序号", "姓名", "联系电话", "社区", "类别"])

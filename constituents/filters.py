@@ -133,8 +133,11 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
                 | Q(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
             )
         if value == "overdue":
-            overdue = Forwarding.objects.overdue(self.today).filter(problem_id=OuterRef("pk"))
-            return queryset.filter(Exists(overdue))
+            # The overdue rule with the problem's state checked on the outer row (no join in the EXISTS).
+            overdue = Forwarding.objects.filter(
+                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
+            )
+            return queryset.filter(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
         if value == "awaiting_feedback":
             return queryset.awaiting_feedback()
         if value == "open":

@@ -3,7 +3,8 @@
 Django's Paginator counts every matching row on every page view (a COUNT(*) over
 3M problems takes seconds). CappedPaginator counts at most up to a cap — or, on a
 deep page, to ten pages past it — and says "10,000+" beyond that, so a page view
-costs what the rows it shows and skips cost, never the whole table.
+costs what the rows it shows and skips cost, never the whole table. Pages are fetched
+ids first (a deferred join), so a deep OFFSET skips index entries, not joined rows.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ class CappedPaginator(Paginator):
         counted = self.object_list.order_by()[: self.cap + 1].count()
         self.is_capped = counted > self.cap
         return min(counted, self.cap)
+
+    def page(self, number):
+        """Ids first, then the rows: the OFFSET walks the ordering index alone, and the joins
+        (select_related) and prefetches are done for the page's rows only."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count) if bottom + self.per_page + self.orphans >= self.count \
+            else bottom + self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
     def count_label(self) -> str:
