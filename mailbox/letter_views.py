@@ -25,6 +25,7 @@ from .forms import DeliverForm, ReplyForm
 from .models import Letter
 
 STAGES = [
+    ("late", "超过期限（待送交或待回复）"),
     ("undelivered", "待送交代表"),
     ("unreplied", "待代表回复"),
     ("in_pipeline", "办理中"),
@@ -34,6 +35,8 @@ STAGES = [
 
 def _stage_filter(stage: str) -> Q | None:
     closed = [Problem.State.RESOLVED, Problem.State.UNSOLVABLE, Problem.State.FED_BACK]
+    if stage == "late":  # what the daily letters digest counts
+        return services.late_letters_condition(timezone.localdate())
     return {
         "undelivered": Q(delivered_at__isnull=True),
         "unreplied": Q(delivered_at__isnull=False, replied_at__isnull=True),
