@@ -77,13 +77,14 @@ class Command(BaseCommand):
             cursor.execute("SET work_mem = '64MB'")
             cursor.execute("SELECT setseed(0.2026)")
         for step in (self._registry, self._accounts, self._deputies, self._constituents, self._mailboxes,
-                     self._openings, self._problems, self._forwardings, self._letters, self._summaries):
+                     self._openings, self._problems, self._problem_people, self._forwardings, self._letters, self._summaries):
             t0 = time.monotonic()
             with transaction.atomic(), connection.cursor() as cursor:
                 added = step(cursor, scale)
+            if added:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # fresh statistics before the next step joins what this one made
             self.stdout.write(f"  {step.__name__.strip('_')}: +{added}（{time.monotonic() - t0:.1f} 秒）")
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"{options['scale']} 规模数据已生成（{time.monotonic() - started:.0f} 秒）。"
         ))
@@ -260,11 +261,12 @@ class Command(BaseCommand):
             return 0
         cursor.execute(
             """CREATE TEMP TABLE scale_owner ON COMMIT DROP AS
-               SELECT d.id, d.group_id, d.constituency_id,
-                      (SELECT min(c.id) FROM deputies_community c WHERE c.constituency_id = d.constituency_id)
-                        AS community_id,
+               SELECT d.id, d.group_id, d.constituency_id, c.community_id,
                       row_number() OVER (ORDER BY d.id) - 1 AS rn
-               FROM deputies_deputy d WHERE d.term_id = %s AND d.status = 'serving'""", [term_id])
+               FROM deputies_deputy d
+               LEFT JOIN (SELECT constituency_id, min(id) AS community_id FROM deputies_community
+                          GROUP BY constituency_id) c ON c.constituency_id = d.constituency_id
+               WHERE d.term_id = %s AND d.status = 'serving'""", [term_id])
         owners = self._count(cursor, "scale_owner")
         states = "ARRAY[" + ",".join(f"'{s}'" for s, share in STATE_SHARES for _ in range(share // 10)) + "]"
         cursor.execute(
@@ -298,13 +300,20 @@ class Command(BaseCommand):
             """UPDATE constituents_problem SET raised_on = current_date - (id %% 90)::int,
                       state_since = current_date - (id %% 90)::int + CASE WHEN state = 'registered' THEN 0 ELSE 2 END
                WHERE state IN ('registered', 'forwarded', 'handling') AND text LIKE '%%（编号%%'""", [])
+        return missing
+
+    def _problem_people(self, cursor, scale: Scale) -> int:
+        """Visit problems name a constituent of their community (the first one)."""
         cursor.execute(
             """INSERT INTO constituents_problem_constituents (problem_id, constituent_id)
-               SELECT p.id, (SELECT min(c.id) FROM constituents_constituent c WHERE c.community_id = p.community_id)
+               SELECT p.id, c.constituent_id
                FROM constituents_problem p
-               WHERE p.source = 'visit' AND p.text LIKE '%%（编号%%' AND p.community_id IS NOT NULL
+               JOIN (SELECT community_id, min(id) AS constituent_id FROM constituents_constituent
+                     GROUP BY community_id) c ON c.community_id = p.community_id
+               WHERE p.source = 'visit' AND p.text LIKE '%%（编号%%'
+                 AND NOT EXISTS (SELECT 1 FROM constituents_problem_constituents x WHERE x.problem_id = p.id)
                ON CONFLICT DO NOTHING""", [])
-        return missing
+        return cursor.rowcount
 
     def _forwardings(self, cursor, scale: Scale) -> int:
         """Every forwarded problem has one department (one in five has two); open ones are partly overdue."""
