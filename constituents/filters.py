@@ -49,6 +49,21 @@ def _year_choices() -> list[tuple[int, str]]:
 class _ScopedChoicesMixin:
     """Group and deputy choices come from what the user may see."""
 
+    @property
+    def form(self):
+        # Bootstrap classes on the widgets, so _filter_form.html renders them plainly: crispy's
+        # per-field templates cost more than the rest of the case list put together (perf).
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.Select):
+                    widget.attrs.setdefault("class", "form-select")
+                elif not isinstance(widget, (forms.HiddenInput, AutocompleteWidget)):
+                    widget.attrs.setdefault("class", "form-control")
+            form.styled = True
+        return form
+
     def _scope_choices(self, user) -> None:
         # Thousands of groups and deputies at a province's scale: search as you type, never a full <select>.
         if "group" in self.filters:

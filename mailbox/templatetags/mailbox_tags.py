@@ -108,7 +108,7 @@ def district_dashboard_figures() -> dict:
     )
     return {
         "week": week.key, "due": this["due"], "opened": this["opened"],
-        "unopened": [{"name": box.name, "url": box.get_absolute_url()} for box in unopened.only("id", "name")[:8]],
+        "unopened": [{"name": box.name, "get_absolute_url": box.get_absolute_url()} for box in unopened.only("id", "name")[:8]],
         "unopened_count": this["due"] - this["opened"],
         "missed_last_week": last["due"] - last["opened"],
         "letters": _letter_counts(Letter.objects.all()),

@@ -76,6 +76,7 @@ class Command(BaseCommand):
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET work_mem = '64MB'")
             cursor.execute("SELECT setseed(0.2026)")
+            cursor.execute("ANALYZE")  # a resumed run must not plan its joins on stale statistics
         for step in (self._registry, self._accounts, self._deputies, self._constituents, self._mailboxes,
                      self._openings, self._problems, self._problem_people, self._forwardings, self._letters, self._summaries):
             t0 = time.monotonic()
