@@ -42,8 +42,10 @@ test: setup
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
+## perf: gunicorn (production settings) on PostgreSQL, measured against a no-query floor page, district and
+## province scale (liaison_bench_* databases, made once by generate_scale and kept); see BENCHMARKS.md.
 bench: setup
-	$(PY) -m pytest benchmarks -p no:cacheprovider -q -s
+	$(PY) -m benchmarks.bench
 
 setup: system-packages venv
 

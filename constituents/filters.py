@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
+from liaison.autocomplete import AutocompleteWidget
 
 from .models import (
     ActivityForm,
@@ -34,6 +35,8 @@ class ConstituentFilter(django_filters.FilterSet):
         self.filters["community"].queryset = Community.objects.visible_to(user).filter(
             constituency__term__is_current=True
         )
+        self.filters["community"].extra["widget"] = AutocompleteWidget("autocomplete_communities",
+                                                                       "输入社区或单位名称查找")
 
 
 def _year_choices() -> list[tuple[int, str]]:
@@ -47,11 +50,29 @@ def _year_choices() -> list[tuple[int, str]]:
 class _ScopedChoicesMixin:
     """Group and deputy choices come from what the user may see."""
 
+    @property
+    def form(self):
+        # Bootstrap classes on the widgets, so _filter_form.html renders them plainly: crispy's
+        # per-field templates cost more than the rest of the case list put together (perf).
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.Select):
+                    widget.attrs.setdefault("class", "form-select")
+                elif not isinstance(widget, (forms.HiddenInput, AutocompleteWidget)):
+                    widget.attrs.setdefault("class", "form-control")
+            form.styled = True
+        return form
+
     def _scope_choices(self, user) -> None:
+        # Thousands of groups and deputies at a province's scale: search as you type, never a full <select>.
         if "group" in self.filters:
             self.filters["group"].queryset = DeputyGroup.objects.visible_to(user)
+            self.filters["group"].extra["widget"] = AutocompleteWidget("autocomplete_groups", "输入代表组名称查找")
         if "deputy" in self.filters:
             self.filters["deputy"].queryset = Deputy.objects.visible_to(user).filter(term__is_current=True)
+            self.filters["deputy"].extra["widget"] = AutocompleteWidget("autocomplete_deputies", "输入代表姓名查找")
 
 
 class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
@@ -78,8 +99,8 @@ class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
 
 class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
-    VIEWS = [("overdue", "部门逾期未答复"), ("awaiting_feedback", "待反馈选民"), ("open", "未办结"),
-             ("returned", "被退办待重新转交")]
+    VIEWS = [("due", "待我处理"), ("overdue", "部门逾期未答复"), ("awaiting_feedback", "待反馈选民"),
+             ("open", "未办结"), ("returned", "被退办待重新转交")]
 
     view = django_filters.ChoiceFilter(label="快速查看", choices=VIEWS, method="filter_view", empty_label="全部诉求")
     q = django_filters.CharFilter(label="内容包含", field_name="text", lookup_expr="contains")
@@ -121,9 +142,26 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     def filter_view(self, queryset, name, value):
         from .models import Forwarding
 
+        if value == "due":  # what the daily digest counts (constituents.services.reminders)
+            import datetime as dt
+
+            from .conf import casework_setting
+
+            forward_by = self.today - dt.timedelta(days=casework_setting("FORWARD_WITHIN_DAYS"))
+            overdue = Forwarding.objects.filter(
+                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
+            )
+            return queryset.filter(
+                Q(state=Problem.State.REGISTERED, state_since__lte=forward_by)
+                | Q(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
+                | Q(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
+            )
         if value == "overdue":
-            overdue = Forwarding.objects.overdue(self.today).filter(problem_id=OuterRef("pk"))
-            return queryset.filter(Exists(overdue))
+            # The overdue rule with the problem's state checked on the outer row (no join in the EXISTS).
+            overdue = Forwarding.objects.filter(
+                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
+            )
+            return queryset.filter(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
         if value == "awaiting_feedback":
             return queryset.awaiting_feedback()
         if value == "open":

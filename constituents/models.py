@@ -398,6 +398,9 @@ class Problem(models.Model):
             models.Index(fields=["deputy", "state"], name="problem_deputy_state"),
             models.Index(fields=["state", "updated_at"], name="problem_state_updated"),
             models.Index(fields=["category", "constituency"], name="problem_category_place"),
+            # The case list's order (-raised_on, -id), alone and under the state filter (perf).
+            models.Index(fields=["raised_on", "id"], name="problem_raised"),
+            models.Index(fields=["state", "raised_on"], name="problem_state_raised"),
         ]
         constraints = [
             models.CheckConstraint(

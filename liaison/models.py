@@ -200,8 +200,9 @@ class Notification(models.Model):
     # Delivery (reliability): a sender claims the e-mail until this time, or a failed
     # one waits until then for its next try; emailed_at is set only once the backend accepted it.
     email_claimed_until = models.DateTimeField("邮件占用或下次重试时间", null=True, blank=True)
-    email_attempts = models.PositiveIntegerField("邮件尝试次数", default=0)
-    email_error = models.CharField("邮件最近错误", max_length=500, blank=True)
+    # Database defaults too: the daily digests insert notices with set-based SQL.
+    email_attempts = models.PositiveIntegerField("邮件尝试次数", default=0, db_default=0)
+    email_error = models.CharField("邮件最近错误", max_length=500, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = "通知"
@@ -331,6 +332,22 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class FigureSnapshot(models.Model):
+    """District-wide figures computed by a beat job (liaison.figures), so that the pages
+    the office and the committee open all day read one row instead of counting millions."""
+
+    key = models.CharField("统计项", max_length=80, unique=True)
+    data = models.JSONField("数据", default=dict)
+    computed_at = models.DateTimeField("统计时间")
+
+    class Meta:
+        verbose_name = "全区统计快照"
+        verbose_name_plural = "全区统计快照"
+
+    def __str__(self) -> str:
+        return self.key
 
 
 # Reliability: the task outbox and text messages live in their own module.

@@ -79,6 +79,11 @@ def notify_many(notices: Iterable[Notice]) -> int:
     return (len(unique) - len(keyed)) + (after - before)
 
 
+def queue_notification_emails() -> None:
+    """For notices inserted by set-based SQL (daily digests): their e-mails go through the outbox too."""
+    enqueue("liaison.tasks.send_pending_notification_emails", dedupe_key="liaison.send_pending_emails")
+
+
 def _queue_texts(notices: list[Notice]) -> None:
     if not notices:
         return

@@ -351,3 +351,16 @@ LIAISON_ALLOW_DEMO = env_bool("LIAISON_ALLOW_DEMO", False)
 # missing in production is a `check --deploy` warning.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 CSRF_FAILURE_VIEW = "liaison.errors.csrf_failure"
+
+# Benchmarks (perf, issue 11): `make bench` turns on a no-query floor page at
+# /bench/floor/ and an X-Queries response header. Off everywhere else.
+LIAISON_BENCH = env_bool("LIAISON_BENCH", False)
+if LIAISON_BENCH:
+    MIDDLEWARE.insert(0, "liaison.bench.QueryCountMiddleware")
+
+# Scale-out (perf, issue 11): a PostgreSQL streaming replica for reads that tolerate
+# lag (the district figures). Off unless REPLICA_DATABASE_URL is set; docs/SCALE_OUT.md.
+if env("REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(env("REPLICA_DATABASE_URL"), conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["liaison.db_router.ReplicaRouter"]

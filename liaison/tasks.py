@@ -103,3 +103,11 @@ def record_heartbeat(label: str) -> None:
     Notification.objects.get_or_create(
         recipient=user, dedupe_key=f"heartbeat:{label}", defaults={"title": "后台任务运行正常"}
     )
+
+
+@shared_task(acks_late=True)
+def refresh_district_figures() -> int:
+    """Recompute the district-wide figures pages read (liaison.figures); safe to run any time, any number of times."""
+    from .figures import refresh_all
+
+    return refresh_all()

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account_views, audit_views, errors, views
+from . import account_views, audit_views, autocomplete, errors, views
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -25,9 +26,17 @@ urlpatterns = [
     path("mailbox/", include("mailbox.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # Search-as-you-type for filters over thousands of rows (perf).
+    path("autocomplete/groups/", autocomplete.groups, name="autocomplete_groups"),
+    path("autocomplete/deputies/", autocomplete.deputies, name="autocomplete_deputies"),
+    path("autocomplete/communities/", autocomplete.communities, name="autocomplete_communities"),
     # Browsers ask for /favicon.ico on pages that do not link one (the admin).
     path("favicon.ico", errors.favicon),
 ]
+if settings.LIAISON_BENCH:  # make bench: the no-query floor page
+    from . import bench
+
+    urlpatterns += [path("bench/floor/", bench.floor, name="bench_floor")]
 # /media/ is never served directly: every upload goes through a view that checks who may see it
 # (constituents.views_activities.activity_photo).
 

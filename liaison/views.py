@@ -30,29 +30,42 @@ def home(request):
             )
             context["communities"] = deputy.constituency.communities.visible_to(user)
         template = "liaison/home_deputy.html"
+    elif user.sees_district:
+        # The whole district: the first groups from stored figures (liaison.figures), with their time.
+        from .figures import figures
+
+        data, context["computed_at"] = figures("liaison.district_groups")
+        context.update(groups=data["groups"], group_total=data["total"])
+        template = "liaison/home_district.html"
     else:
-        groups = (
-            DeputyGroup.objects.visible_to(user)
-            .select_related("sub_district")
-            .annotate(
-                serving_count=Count(
-                    "deputies",
-                    filter=Q(deputies__status=DeputyStatus.SERVING, deputies__term__is_current=True),
-                    distinct=True,
-                ),
-                left_count=Count(
-                    "deputies",
-                    filter=~Q(deputies__status=DeputyStatus.SERVING) & Q(deputies__term__is_current=True),
-                    distinct=True,
-                ),
-                constituency_count=Count(
-                    "constituencies", filter=Q(constituencies__term__is_current=True), distinct=True
-                ),
-            )
-        )
-        context["groups"] = groups
+        context["groups"] = _groups_with_counts(DeputyGroup.objects.visible_to(user))
         template = "liaison/home_liaison.html" if user.is_liaison else "liaison/home_district.html"
     return render(request, template, context)
+
+
+HOME_GROUPS = 100
+
+
+def _groups_with_counts(groups):
+    current = Q(deputies__term__is_current=True)
+    return groups.select_related("sub_district").annotate(
+        serving_count=Count("deputies", filter=Q(deputies__status=DeputyStatus.SERVING) & current, distinct=True),
+        left_count=Count("deputies", filter=~Q(deputies__status=DeputyStatus.SERVING) & current, distinct=True),
+        constituency_count=Count("constituencies", filter=Q(constituencies__term__is_current=True), distinct=True),
+    )
+
+
+def district_group_figures() -> dict:
+    """For liaison.figures: the first HOME_GROUPS groups of the district with their counts, and how many there are."""
+    groups = DeputyGroup.objects.all()
+    rows = [
+        {"name": group.name, "get_absolute_url": group.get_absolute_url(),
+         "sub_district": {"name": group.sub_district.name}, "serving_count": group.serving_count,
+         "left_count": group.left_count, "constituency_count": group.constituency_count}
+        for group in _groups_with_counts(groups.filter(pk__in=groups.order_by("sort_order", "name")
+                                                       .values("pk")[:HOME_GROUPS]))
+    ]
+    return {"groups": rows, "total": groups.count()}
 
 
 @login_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +15,9 @@ from django.views.decorators.http import require_POST
 from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
+from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
+from liaison.pagination import capped_page
 from liaison.permissions import require_write
 
 from . import services
@@ -24,6 +25,7 @@ from .forms import DeliverForm, ReplyForm
 from .models import Letter
 
 STAGES = [
+    ("late", "超过期限（待送交或待回复）"),
     ("undelivered", "待送交代表"),
     ("unreplied", "待代表回复"),
     ("in_pipeline", "办理中"),
@@ -33,6 +35,8 @@ STAGES = [
 
 def _stage_filter(stage: str) -> Q | None:
     closed = [Problem.State.RESOLVED, Problem.State.UNSOLVABLE, Problem.State.FED_BACK]
+    if stage == "late":  # what the daily letters digest counts
+        return services.late_letters_condition(timezone.localdate())
     return {
         "undelivered": Q(delivered_at__isnull=True),
         "unreplied": Q(delivered_at__isnull=False, replied_at__isnull=True),
@@ -76,10 +80,13 @@ def letter_list(request):
     group_id = request.GET.get("group", "")
     if group_id.isdigit():
         letters = letters.filter(problem__group_id=int(group_id))
-    page = Paginator(letters, 50).get_page(request.GET.get("page"))
+    page = capped_page(letters, 50, request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,
-        "groups": DeputyGroup.objects.visible_to(request.user), "group_id": group_id,
+        "group_id": group_id,
+        "group_field": AutocompleteWidget(
+            "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
+        ).render("group", group_id, attrs={"id": "id_group"}),
     })
 
 

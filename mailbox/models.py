@@ -247,6 +247,7 @@ class Letter(models.Model):
         indexes = [
             models.Index(fields=["delivered_at", "received_at"], name="letter_delivery"),
             models.Index(fields=["replied_at", "delivered_at"], name="letter_reply"),
+            models.Index(fields=["received_at", "id"], name="letter_received"),  # the list's order (perf)
         ]
 
     def __str__(self) -> str:

@@ -79,6 +79,18 @@ def public_directory(*, office: SubDistrict | None = None, query: str = "") -> l
 
 
 
+def quarter_problem_counts(period: str) -> dict[str, int]:
+    """For liaison.figures: problems raised in the quarter ("2026-3") per group id, over the district."""
+    from constituents.models import Problem
+
+    quarter = Quarter.parse(period, Quarter.of(None))
+    return {
+        str(group_id): count
+        for group_id, count in Problem.objects.filter(raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day)
+        .order_by().values("group_id").annotate(n=Count("pk")).values_list("group_id", "n")
+    }
+
+
 def quarter_rollup(user, quarter: Quarter) -> list[dict]:
     """The district roll-up of a quarter: each group this user sees, its summary (if any) and
     how many problems it raised in the quarter. Two queries however many groups."""

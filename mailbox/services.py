@@ -230,36 +230,52 @@ def opening_record(
 def unopened_mailboxes_alert(*, week: Week) -> int:
     """Alert keepers and group liaisons of every active box not opened in `week`.
 
-    Two queries to find who to tell and one INSERT to tell them, however many
-    boxes; the notice's dedupe key (box + ISO week) makes a second run, or a
-    second worker, add nothing.
+    One INSERT … SELECT in the database, however many boxes (no box comes to
+    Python); the notice's dedupe key (box + ISO week) with Notification's unique
+    recipient + key makes a second run, or a second worker, add nothing.
     """
-    boxes = list(
-        Mailbox.objects.due_in(week).with_week(week).filter(opened_in_week=False)
-        .select_related("constituency__group", "keeper_deputy")
-    )
-    if not boxes:
-        return 0
-    liaisons_by_group: dict[int, set[int]] = {}
-    for group_id, user_id in DeputyGroup.liaisons.through.objects.filter(
-        deputygroup_id__in={box.constituency.group_id for box in boxes}
-    ).values_list("deputygroup_id", "user_id"):
-        liaisons_by_group.setdefault(group_id, set()).add(user_id)
-    notices = []
-    for box in boxes:
-        recipients = set(liaisons_by_group.get(box.constituency.group_id, ()))
-        if box.keeper_user_id:
-            recipients.add(box.keeper_user_id)
-        for user_id in recipients:
-            notices.append(Notice(
-                recipient_id=user_id,
-                title=f"{box.name}上周未开启",
-                body=(f"{box.constituency.group.name}·{box.constituency.name}的“{box.name}”（{box.location}）"
-                      f"在{week.label}没有开启记录。代表信箱每周至少开启一次，请尽快开启并登记来信。"),
-                url=box.get_absolute_url(),
-                dedupe_key=f"mailbox.unopened:{box.pk}:{week.key}",
-            ))
-    return notify_many(notices)
+    from django.db import connection
+
+    from liaison.notifications import queue_notification_emails
+
+    start, end = week.range()
+    boxes_url = reverse("mailbox:mailbox_list")  # a box's page is <list>/<pk>/
+    sql = """
+        INSERT INTO liaison_notification (recipient_id, title, body, url, dedupe_key, created_at)
+        WITH boxes AS (
+            SELECT m.id, m.name, m.location, m.keeping, m.entrusted_to_id, d.user_id AS deputy_user_id,
+                   c.group_id, c.name AS constituency_name, g.name AS group_name
+            FROM mailbox_mailbox m
+            JOIN deputies_constituency c ON c.id = m.constituency_id
+            JOIN deputies_deputygroup g ON g.id = c.group_id
+            LEFT JOIN deputies_deputy d ON d.id = m.keeper_deputy_id
+            WHERE m.status = 'active' AND m.set_up_on <= %s
+              AND NOT EXISTS (SELECT 1 FROM mailbox_opening o WHERE o.mailbox_id = m.id
+                              AND o.opened_at >= %s AND o.opened_at < %s)
+        ), who AS (
+            SELECT CASE WHEN b.keeping = 'entrusted' THEN b.entrusted_to_id ELSE b.deputy_user_id END
+                   AS recipient_id, b.* FROM boxes b
+            UNION
+            SELECT l.user_id AS recipient_id, b.* FROM boxes b
+            JOIN deputies_deputygroup_liaisons l ON l.deputygroup_id = b.group_id
+        )
+        SELECT recipient_id, substr(name || '上周未开启', 1, 200),
+               group_name || '·' || constituency_name || '的“' || name || '”（' || location || '）在' || %s
+                 || '没有开启记录。代表信箱每周至少开启一次，请尽快开启并登记来信。',
+               %s || id || '/', 'mailbox.unopened:' || id || ':' || %s, %s
+        FROM who WHERE recipient_id IS NOT NULL
+        ON CONFLICT (recipient_id, dedupe_key) DO NOTHING"""
+    with transaction.atomic(), connection.cursor() as cursor:
+        ops = connection.ops
+        cursor.execute(sql, [
+            ops.adapt_datefield_value(week.start), ops.adapt_datetimefield_value(start),
+            ops.adapt_datetimefield_value(end), week.label, boxes_url, week.key,
+            ops.adapt_datetimefield_value(timezone.now()),
+        ])
+        created = max(cursor.rowcount, 0)
+        if created:
+            queue_notification_emails()
+    return created
 
 
 # --- letters -----------------------------------------------------------------
@@ -467,53 +483,84 @@ def _liaisons_by_group(group_ids) -> dict[int, set[int]]:
     return result
 
 
-def letters_remind(*, today: dt.date | None = None) -> int:
-    """Letters not delivered within N working days of receipt, or not replied to within M of delivery.
-
-    Once per letter per step (the notice's dedupe key); four queries and one
-    INSERT, however many letters.
-    """
-    today = today or local_date()
+def late_letter_limits(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """(received before, delivered before): letters past these are late to deliver, or to reply to."""
     deliver_days = mailbox_setting("DELIVER_WITHIN_WORKDAYS")
     reply_days = mailbox_setting("REPLY_WITHIN_WORKDAYS")
-    undelivered = list(
-        Letter.objects.undelivered()
-        .filter(received_at__lt=local_midnight(overdue_cutoff(today, deliver_days) + dt.timedelta(days=1)))
-        .select_related("problem__group", "mailbox")
-        .exclude(problem__state=Problem.State.FED_BACK)
+    return (local_midnight(overdue_cutoff(today, deliver_days) + dt.timedelta(days=1)),
+            local_midnight(overdue_cutoff(today, reply_days) + dt.timedelta(days=1)))
+
+
+def late_letters_condition(today: dt.date):
+    """The ORM form of the same rule, for the letter list's "超期" view the digest links to."""
+    from django.db.models import Q
+
+    received_before, delivered_before = late_letter_limits(today)
+    return (
+        (Q(delivered_at__isnull=True, received_at__lt=received_before)
+         | Q(delivered_at__lt=delivered_before, replied_at__isnull=True))
+        & ~Q(problem__state=Problem.State.FED_BACK)
     )
-    unreplied = list(
-        Letter.objects.unreplied()
-        .filter(delivered_at__lt=local_midnight(overdue_cutoff(today, reply_days) + dt.timedelta(days=1)))
-        .select_related("problem__group", "problem__deputy")
-        .exclude(problem__state=Problem.State.FED_BACK)
-    )
-    liaisons = _liaisons_by_group(letter.problem.group_id for letter in undelivered + unreplied)
-    notices = []
-    for letter in undelivered:
-        recipients = set(liaisons.get(letter.problem.group_id, ()))
-        if letter.mailbox is not None and letter.mailbox.is_entrusted and letter.mailbox.entrusted_to_id:
-            recipients.add(letter.mailbox.entrusted_to_id)
-        for user_id in recipients:
-            notices.append(Notice(
-                recipient_id=user_id, title=f"来信{letter.pk}未按时送交代表",
-                body=(f"{letter.problem.group.name}的{letter.get_channel_display()}（{letter.received_at:%Y-%m-%d} 收到）"
-                      f"超过 {deliver_days} 个工作日仍未送交代表，请尽快送交。"),
-                url=letter.get_absolute_url(), dedupe_key=f"mailbox.letter.undelivered:{letter.pk}",
-            ))
-    for letter in unreplied:
-        recipients = set(liaisons.get(letter.problem.group_id, ()))
-        deputy = letter.problem.deputy
-        if deputy is not None and deputy.user_id:
-            recipients.add(deputy.user_id)
-        for user_id in recipients:
-            notices.append(Notice(
-                recipient_id=user_id, title=f"来信{letter.pk}送交后未回复",
-                body=(f"送交{deputy.name if deputy else '代表'}的来信（{letter.delivered_at:%Y-%m-%d} 送交）"
-                      f"超过 {reply_days} 个工作日还没有回复意见。请代表及时回复并转交有关方面办理。"),
-                url=letter.get_absolute_url(), dedupe_key=f"mailbox.letter.unreplied:{letter.pk}",
-            ))
-    return notify_many(notices)
+
+
+LETTERS_DIGEST_KEY = "mailbox.letters.digest:{day}"
+
+
+def letters_remind(*, today: dt.date | None = None) -> int:
+    """One daily digest per person for letters past their limits: not delivered within N working
+    days of receipt (the group's liaisons, and the liaison a box is entrusted to), or not replied
+    to within M working days of delivery (the deputy and the liaisons).
+
+    "您有 3 封来信超过期限": built and inserted by one INSERT … SELECT in the database, however
+    many letters; the key names the day, so a second run or a second worker adds nothing.
+    """
+    from django.db import connection
+
+    from liaison.notifications import queue_notification_emails
+
+    today = today or local_date()
+    received_before, delivered_before = late_letter_limits(today)
+    sql = """
+        INSERT INTO liaison_notification (recipient_id, title, body, url, dedupe_key, created_at)
+        WITH late AS (
+            SELECT l.id, p.group_id, p.deputy_id, m.keeping, m.entrusted_to_id,
+                   CASE WHEN l.delivered_at IS NULL THEN 1 ELSE 0 END AS undelivered,
+                   CASE WHEN l.delivered_at IS NULL THEN 0 ELSE 1 END AS unreplied
+            FROM mailbox_letter l
+            JOIN constituents_problem p ON p.id = l.problem_id
+            LEFT JOIN mailbox_mailbox m ON m.id = l.mailbox_id
+            WHERE p.state <> 'fed_back'
+              AND ((l.delivered_at IS NULL AND l.received_at < %s)
+                   OR (l.delivered_at IS NOT NULL AND l.replied_at IS NULL AND l.delivered_at < %s))
+        ), who AS (
+            SELECT g.user_id AS recipient_id, late.* FROM late
+            JOIN deputies_deputygroup_liaisons g ON g.deputygroup_id = late.group_id
+            UNION
+            SELECT late.entrusted_to_id AS recipient_id, late.* FROM late
+            WHERE late.undelivered = 1 AND late.keeping = 'entrusted'
+            UNION
+            SELECT d.user_id AS recipient_id, late.* FROM late
+            JOIN deputies_deputy d ON d.id = late.deputy_id WHERE late.unreplied = 1
+        )
+        SELECT recipient_id, '您有 ' || count(*) || ' 封来信超过期限',
+               '超过' || %s || '个工作日未送交代表 ' || sum(undelivered) || ' 封，送交后超过' || %s
+                 || '个工作日未回复 ' || sum(unreplied) || ' 封。',
+               %s, %s, %s
+        FROM who WHERE recipient_id IS NOT NULL
+        GROUP BY recipient_id
+        ON CONFLICT (recipient_id, dedupe_key) DO NOTHING"""
+    ops = connection.ops
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [
+            ops.adapt_datetimefield_value(received_before), ops.adapt_datetimefield_value(delivered_before),
+            str(mailbox_setting("DELIVER_WITHIN_WORKDAYS")), str(mailbox_setting("REPLY_WITHIN_WORKDAYS")),
+            reverse("mailbox:letter_list") + "?stage=late", LETTERS_DIGEST_KEY.format(day=today.isoformat()),
+            ops.adapt_datetimefield_value(timezone.now()),
+        ])
+        created = max(cursor.rowcount, 0)
+        if created:
+            queue_notification_emails()
+    return created
 
 
 # --- quarterly summaries (季度汇总) -------------------------------------------

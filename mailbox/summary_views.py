@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,15 +15,15 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from constituents.models import Problem, ProblemCategory
-from deputies.models import Constituency, Term
+from deputies.models import Constituency, DeputyGroup, Term
 from liaison.audit import history_of
+from liaison.figures import figures
 from liaison.models import Role
 from liaison.permissions import require_roles, require_write
 
 from . import services
 from .forms import IssueForm, SummaryForm
 from .models import QuarterlySummary, SupervisedIssue
-from .selectors import quarter_rollup
 from .weeks import Quarter, local_date
 
 
@@ -44,17 +47,38 @@ def summary_list(request):
     if request.user.is_deputy:
         raise PermissionDenied("季度汇总由代表组联络员整理报送。")
     quarter = Quarter.parse(request.GET.get("quarter"), Quarter.of(None).previous())
-    rows = quarter_rollup(request.user, quarter)
-    from constituents import figures
+    user = request.user
+    # A page of groups at a time (a province has thousands); the district's problem counts are
+    # stored figures (liaison.figures), a liaison's are counted live over their own groups.
+    groups = DeputyGroup.objects.visible_to(user).select_related("sub_district")
+    page = Paginator(groups, ROLLUP_PAGE).get_page(request.GET.get("page"))
+    computed_at = None
+    if user.sees_district:
+        counts, computed_at = figures(f"mailbox.rollup:{quarter.year}-{quarter.number}")
+    else:
+        counts = {str(row["group"]): row["n"] for row in Problem.objects.visible_to(user).filter(
+            group__in=page.object_list, raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day,
+        ).order_by().values("group").annotate(n=Count("pk"))}
+    of_quarter = QuarterlySummary.objects.visible_to(user).filter(year=quarter.year, quarter=quarter.number)
+    summaries = {s.group_id: s for s in of_quarter.filter(group__in=page.object_list).select_related("submitted_by")}
+    rows = []
+    for group in page:
+        group.problem_count = counts.get(str(group.pk), 0)
+        rows.append({"group": group, "summary": summaries.get(group.pk)})
+    from constituents import figures as department_figures
     from constituents.models import Forwarding
 
     return render(request, "mailbox/summary_list.html", {
         # The quarter's department figures, defined once in constituents/figures.py.
-        "figures": figures.district_figures(Forwarding.objects.visible_to(request.user),
-                                            figures.Period(quarter.year, quarter.number)),
-        "quarter": quarter, "rows": rows, "this_quarter": Quarter.of(None),
-        "submitted": sum(1 for row in rows if row["summary"] and row["summary"].is_submitted),
+        "figures": department_figures.district_figures(Forwarding.objects.visible_to(user),
+                                                       department_figures.Period(quarter.year, quarter.number)),
+        "quarter": quarter, "rows": rows, "page": page, "this_quarter": Quarter.of(None),
+        "group_total": page.paginator.count, "computed_at": computed_at,
+        "submitted": of_quarter.filter(status=QuarterlySummary.Status.SUBMITTED).count(),
     })
+
+
+ROLLUP_PAGE = 100
 
 
 @require_write
@@ -113,16 +137,10 @@ def issue_board(request):
         raise PermissionDenied("本页面供常委会和联络工委使用。")
     quarter, year = _board_period(request)
     labels = dict(ProblemCategory.choices)
-    cells = list(
-        _board_problems(request, quarter, year)
-        .values("category", "constituency", "constituency__name", "constituency__group__name")
-        .annotate(
-            total=Count("pk"),
-            still_open=Count("pk", filter=~Q(state__in=CLOSED_STATES)),
-            letters=Count("letter"),
-        )
-        .order_by("-total", "category", "constituency__name")[:100]
-    )
+    # The whole district's counts over a year: stored figures (liaison.figures), refreshed by beat.
+    period = f"{year}-{quarter.number}" if quarter is not None else str(year)
+    data, computed_at = figures(f"mailbox.board:{period}")
+    cells, by_category = data["cells"], data["by_category"]
     open_issues = {
         (issue.category, issue.constituency_id): issue
         for issue in SupervisedIssue.objects.visible_to(request.user).filter(is_open=True)
@@ -130,10 +148,6 @@ def issue_board(request):
     for cell in cells:
         cell["label"] = labels.get(cell["category"], cell["category"])
         cell["issue"] = open_issues.get((cell["category"], cell["constituency"]))
-    by_category = sorted(
-        _board_problems(request, quarter, year).values("category").annotate(total=Count("pk")),
-        key=lambda row: -row["total"],
-    )
     for row in by_category:
         row["label"] = labels.get(row["category"], row["category"])
     issues = SupervisedIssue.objects.visible_to(request.user).select_related(
@@ -146,8 +160,32 @@ def issue_board(request):
         "escalated": escalated,
         "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,
         "may_mark": request.user.is_committee or request.user.is_office_staff, "form": IssueForm(),
-        "years": _term_years(),
+        "years": _term_years(), "computed_at": computed_at,
     })
+
+
+def board_figures(period: str) -> dict:
+    """For liaison.figures: the board's cells and category totals of a year ("2026") or quarter ("2026-3")."""
+    year_text, _, number = period.partition("-")
+    year = int(year_text)
+    quarter = Quarter(year, int(number)) if number else None
+    problems = Problem.objects.filter(constituency__isnull=False)
+    if quarter is not None:
+        problems = problems.filter(raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day)
+    else:
+        problems = problems.filter(raised_on__gte=dt.date(year, 1, 1), raised_on__lte=dt.date(year, 12, 31))
+    cells = list(
+        problems.values("category", "constituency", "constituency__name", "constituency__group__name")
+        .annotate(
+            total=Count("pk"),
+            still_open=Count("pk", filter=~Q(state__in=CLOSED_STATES)),
+            letters=Count("letter"),
+        )
+        .order_by("-total", "category", "constituency__name")[:100]
+    )
+    by_category = sorted(problems.order_by().values("category").annotate(total=Count("pk")),
+                         key=lambda row: -row["total"])
+    return {"cells": cells, "by_category": by_category}
 
 
 def _board_url(quarter: Quarter | None, year: int) -> str:

@@ -8,11 +8,6 @@ from collections.abc import Iterable
 from deputies.models import Deputy, DeputyGroup
 
 from ..conf import casework_setting
-from ..models import (
-    Forwarding,
-    Problem,
-)
-from ._common import State
 
 # ---------------------------------------------------------------------------
 # Reminders (run by the daily and the mid-year beat jobs)
@@ -29,60 +24,83 @@ def _liaisons_by_group(group_ids: Iterable[int]) -> dict[int, list[int]]:
     return result
 
 
-def casework_send_reminders(*, on: dt.date) -> int:
-    """Remind whoever holds the next step of each waiting problem: its deputy and the group's liaisons.
+DIGEST_KEY = "casework.digest:{day}"
 
-    Three steps: a registered problem not forwarded within a few days; departments
-    past their reply deadline; a result not yet fed back to the constituents. The
-    dedupe key names the problem, its round and the step, so each reminder goes
-    out once however often the job runs (Notification is unique per recipient+key).
-    Returns the number of new notices.
+
+def casework_due_condition(*, on: dt.date, alias: str = "p") -> tuple[str, list]:
+    """SQL for "someone must act on this problem today", with its parameters.
+
+    Three steps: registered and not forwarded within a few days; a department of
+    the current round past its reply deadline; a result not yet fed back. The
+    same rule filters the list the digest links to (ProblemFilter view "due").
     """
-    from django.urls import reverse
-
-    from liaison.notifications import Notice, notify_many
-
-    waiting: list[tuple[dict, str, str, str]] = []
     forward_by = on - dt.timedelta(days=casework_setting("FORWARD_WITHIN_DAYS"))
-    fields = ("pk", "round", "group_id", "deputy__user_id", "text", "state_since", "result_on")
-    for row in Problem.objects.filter(state=State.REGISTERED, state_since__lte=forward_by).values(*fields):
-        waiting.append((
-            row, f"forward:{row['state_since']:%Y%m%d}", "群众诉求待转交",
-            f"登记于{row['state_since']:%Y年%m月%d日}的群众诉求尚未转交有关部门：{row['text'][:40]}",
-        ))
-    overdue: dict[int, dict] = {}
-    for row in (
-        Forwarding.objects.overdue(on)
-        .values("pk", "deadline", "department__name", *[f"problem__{f}" for f in fields])
-        .order_by("problem_id", "pk")
-    ):
-        entry = overdue.setdefault(row["problem__pk"], {
-            **{f: row[f"problem__{f}"] for f in fields}, "departments": [], "last": 0,
-        })
-        entry["departments"].append(f"{row['department__name']}（期限{row['deadline']:%m月%d日}）")
-        entry["last"] = max(entry["last"], row["pk"])
-    for entry in overdue.values():
-        waiting.append((
-            entry, f"overdue:{entry['last']}", "部门逾期未答复",
-            f"{'、'.join(entry['departments'])}已超过答复期限，请督办：{entry['text'][:40]}",
-        ))
-    for row in Problem.objects.awaiting_feedback().values(*fields):
-        waiting.append((
-            row, f"feedback:{row['result_on']:%Y%m%d}", "办理结果待反馈选民",
-            f"诉求已有办理结果，请告知反映人并登记反馈：{row['text'][:40]}",
-        ))
-    liaisons = _liaisons_by_group(row["group_id"] for row, *_ in waiting)
-    notices = []
-    for row, step, title, body in waiting:
-        key = f"casework:{row['pk']}:r{row['round']}:{step}"
-        url = reverse("constituents:problem_detail", args=[row["pk"]])
-        recipients = set(liaisons.get(row["group_id"], []))
-        if row["deputy__user_id"]:
-            recipients.add(row["deputy__user_id"])
-        notices.extend(
-            Notice(recipient_id=user_id, title=title, body=body, url=url, dedupe_key=key) for user_id in recipients
-        )
-    return notify_many(notices)
+    return (
+        f"""(({alias}.state = 'registered' AND {alias}.state_since <= %s)
+            OR ({alias}.state IN ('resolved', 'unsolvable'))
+            OR ({alias}.state IN ('forwarded', 'handling') AND EXISTS (
+                SELECT 1 FROM constituents_forwarding f WHERE f.problem_id = {alias}.id
+                AND f.status IN ('pending', 'handling') AND f.deadline < %s)))""",
+        [forward_by, on],
+    )
+
+
+def casework_send_reminders(*, on: dt.date) -> int:
+    """One daily digest per person who holds the next step of waiting problems.
+
+    "您有 37 件诉求待处理": the deputy responsible and the group's liaisons each get
+    a single notice counting the problems waiting for them, linking to the list
+    filtered to exactly those. Built and inserted by one INSERT … SELECT in the
+    database (no rows come to Python, whatever the number of problems). The key
+    names the day, and Notification is unique per recipient + key, so running the
+    job twice, or on two workers at once, adds nothing. Returns the new notices.
+    """
+    from django.db import connection, transaction
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from liaison.notifications import queue_notification_emails
+
+    due, params = casework_due_condition(on=on)
+    url = reverse("constituents:problem_list") + "?view=due"
+    sql = """
+        SELECT who.recipient_id,
+               '您有 ' || count(*) || ' 件诉求待处理',
+               '待转交 ' || sum(who.to_forward) || ' 件，部门逾期 ' || sum(who.overdue)
+                 || ' 件，待反馈选民 ' || sum(who.to_tell) || ' 件。',
+               %s, %s, %s
+        FROM (
+            SELECT d.user_id AS recipient_id, due.* FROM due_problems due
+            JOIN deputies_deputy d ON d.id = due.deputy_id
+            JOIN liaison_user du ON du.id = d.user_id AND du.is_active
+            UNION
+            SELECT l.user_id AS recipient_id, due.* FROM due_problems due
+            JOIN deputies_deputygroup_liaisons l ON l.deputygroup_id = due.group_id
+            JOIN liaison_user lu ON lu.id = l.user_id AND lu.is_active
+        ) who
+        GROUP BY who.recipient_id
+        ON CONFLICT (recipient_id, dedupe_key) DO NOTHING"""
+    insert = "INSERT INTO liaison_notification (recipient_id, title, body, url, dedupe_key, created_at)"
+    cte = f"""
+        WITH due_problems AS (
+            SELECT p.id, p.group_id, p.deputy_id,
+                   CASE WHEN p.state = 'registered' THEN 1 ELSE 0 END AS to_forward,
+                   CASE WHEN p.state IN ('forwarded', 'handling') THEN 1 ELSE 0 END AS overdue,
+                   CASE WHEN p.state IN ('resolved', 'unsolvable') THEN 1 ELSE 0 END AS to_tell
+            FROM constituents_problem p
+            WHERE p.state <> 'fed_back' AND {due}
+        )"""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # INSERT first, then WITH: sqlite3 reports rowcount only for statements that start with INSERT.
+        ops = connection.ops
+        cursor.execute(insert + cte + sql, [
+            *(ops.adapt_datefield_value(day) for day in params), url, DIGEST_KEY.format(day=on.isoformat()),
+            ops.adapt_datetimefield_value(timezone.now()),
+        ])
+        created = max(cursor.rowcount, 0)
+        if created:
+            queue_notification_emails()
+    return created
 
 
 def activity_minimum_send_reminders(*, on: dt.date) -> int:

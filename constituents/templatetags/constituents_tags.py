@@ -45,19 +45,34 @@ def constituents_dashboard(context):
     if deputy is not None:
         result.update({"deputy": deputy, **_deputy_numbers(deputy, user, today)})
         return result
-    problems = Problem.objects.visible_to(user)
-    behind = selectors.deputies_behind(
-        Deputy.objects.visible_to(user).filter(term__is_current=True), today.year
-    )
-    result.update({
+    if user.sees_district:
+        # The whole district: stored figures refreshed by beat (liaison.figures), with their time.
+        from liaison.figures import figures
+
+        data, result["computed_at"] = figures("constituents.district_dashboard")
+        result.update(data)
+        return result
+    result.update(_scope_figures(
+        Problem.objects.visible_to(user), Deputy.objects.visible_to(user), Suggestion.objects.visible_to(user),
+        today,
+    ))
+    return result
+
+
+def _scope_figures(problems, deputies, suggestions, today) -> dict:
+    behind = selectors.deputies_behind(deputies.filter(term__is_current=True), today.year)
+    return {
         "casework": selectors.deputy_casework_summary(problems, today),
         "waiting_forward": problems.filter(state=Problem.State.REGISTERED).count(),
         "behind_count": behind.count(),
-        "suggestions_overdue": Suggestion.objects.visible_to(user).filter(
-            state=Suggestion.State.ASSIGNED, reply_due__lt=today
-        ).count(),
-    })
-    return result
+        "suggestions_overdue": suggestions.filter(state=Suggestion.State.ASSIGNED, reply_due__lt=today).count(),
+    }
+
+
+def district_dashboard_figures() -> dict:
+    """The district's tiles for liaison.figures (staff and committee see every row)."""
+    return _scope_figures(Problem.objects.all(), Deputy.objects.all(), Suggestion.objects.all(),
+                          timezone.localdate())
 
 
 @register.inclusion_tag("constituents/_group_panel_body.html")

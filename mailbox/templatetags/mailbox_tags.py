@@ -70,6 +70,14 @@ def mailbox_dashboard(context):
             Letter.objects.visible_to(user).unreplied().select_related("problem").order_by("delivered_at")[:10]
         )
         return data
+    if user.sees_district:
+        # The whole district: stored figures refreshed by beat (liaison.figures), with their time.
+        from liaison.figures import figures
+
+        stored, data["computed_at"] = figures("mailbox.district_dashboard")
+        if stored.get("week") == week.key:
+            data.update(stored)
+            return data
     groups = DeputyGroup.objects.visible_to(user)
     rows = selectors.group_week_rows(groups, week)
     data["due"] = sum(row["due"] for row in rows)
@@ -79,4 +87,29 @@ def mailbox_dashboard(context):
     data["missed_last_week"] = sum(len(row["unopened"]) for row in last_rows)
     data["last_week"] = week.previous()
     data["letters"] = _letter_counts(Letter.objects.visible_to(user))
+    data["unopened_count"] = len(data["unopened"])
+    data.pop("computed_at", None)
     return data
+
+
+def district_dashboard_figures() -> dict:
+    """The district's mailbox tiles for liaison.figures: counted in the database, never box by box."""
+    week = Week.current()
+
+    def week_counts(of: Week) -> dict:
+        return Mailbox.objects.due_in(of).with_week(of).aggregate(
+            due=Count("pk"), opened=Count("pk", filter=Q(opened_in_week=True))
+        )
+
+    this, last = week_counts(week), week_counts(week.previous())
+    unopened = (
+        Mailbox.objects.due_in(week).with_week(week).filter(opened_in_week=False)
+        .order_by("constituency__group__sort_order", "constituency__name", "name")
+    )
+    return {
+        "week": week.key, "due": this["due"], "opened": this["opened"],
+        "unopened": [{"name": box.name, "get_absolute_url": box.get_absolute_url()} for box in unopened.only("id", "name")[:8]],
+        "unopened_count": this["due"] - this["opened"],
+        "missed_last_week": last["due"] - last["opened"],
+        "letters": _letter_counts(Letter.objects.all()),
+    }

@@ -1,0 +1,94 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
+
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain
+
+Each query is built by the same code the page runs (the SQL Django sends), so the plans
+shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+
+def explain(title: str, sql: str, params) -> None:
+    print(f"\n### {title}\n\n```")
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        for (line,) in cursor.fetchall():
+            print(line)
+    print("```")
+
+
+def main() -> None:
+    from constituents.models import Forwarding, Problem
+
+    today = timezone.localdate()
+    from constituents.filters import ProblemFilter
+
+    overdue = Forwarding.objects.overdue(today).filter(problem_id=OuterRef("pk"))
+    before = Problem.objects.select_related("group", "deputy", "constituency").annotate(is_overdue=Exists(overdue))
+    base = Problem.objects.select_related("group", "deputy", "constituency")  # overdue flag from the prefetch
+    explain("Case list, page 1 — before (EXISTS joined back to the problem)", *before[:30].query.sql_with_params())
+
+    explain("Case list, page 1 — after (ORDER BY raised_on DESC, id DESC LIMIT 30)", *base[:30].query.sql_with_params())
+    explain("Case list, filtered (state=handling, category=transport), page 1",
+            *base.filter(state="handling", category="transport")[:30].query.sql_with_params())
+    explain("Case list, deep page (OFFSET 17970) — before", *before[17970:18000].query.sql_with_params())
+    explain("Case list, deep page (OFFSET 17970) — after", *base[17970:18000].query.sql_with_params())
+    explain("Case list: full COUNT(*) (Django's Paginator, before)", "SELECT count(*) FROM constituents_problem", [])
+    explain("Case list: capped count (CappedPaginator, after)",
+            "SELECT count(*) FROM (SELECT 1 FROM constituents_problem LIMIT 10001) capped", [])
+    explain("Overdue list, page 1 — before", *before.filter(Exists(overdue))[:30].query.sql_with_params())
+    overdue_view = ProblemFilter({"view": "overdue"}, queryset=base, user=None, today=today).qs
+    explain("Overdue list, page 1 — after", *overdue_view[:30].query.sql_with_params())
+    # The daily reminder before: every overdue forwarding and every problem awaiting feedback came to Python.
+    fields = ("pk", "round", "group_id", "deputy__user_id", "text", "state_since", "result_on")
+    explain("Daily reminder before: overdue forwardings to Python (one of its three reads)",
+            *Forwarding.objects.overdue(today).values("pk", "deadline", "department__name",
+                                                      *[f"problem__{f}" for f in fields])
+            .order_by("problem_id", "pk").query.sql_with_params())
+    # The daily digest after: one INSERT … SELECT (rolled back).
+    from constituents.services import reminders
+
+    captured = {}
+    real_cursor = connection.cursor
+
+    class Capture:
+        def __init__(self, cursor):
+            self.cursor = cursor
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def execute(self, sql, params):
+            captured["sql"], captured["params"] = sql, params
+            self.rowcount = 0
+
+    connection.cursor = lambda: Capture(None)
+    try:
+        reminders.casework_send_reminders(on=today)
+    finally:
+        connection.cursor = real_cursor
+    try:
+        with transaction.atomic():
+            explain("Daily casework digest: INSERT … SELECT (after)", captured["sql"], captured["params"])
+            raise RuntimeError("rollback")
+    except RuntimeError:
+        pass
+
+
+if __name__ == "__main__":
+    main()

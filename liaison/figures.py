@@ -1,0 +1,66 @@
+"""District-wide figures read from summary rows (FigureSnapshot) kept current by beat.
+
+At a province's scale the staff home's tiles count millions of rows; computing them
+on every page view took tens of seconds. Each figure here is a function returning
+JSON-ready data over the whole district; `refresh_district_figures` (beat, every
+few minutes) stores them, and a page shows the stored numbers with "数据更新于 …".
+Only people who see the whole district (`user.sees_district`) are shown them: for
+anyone else the pages count their own scope live, through visible_to, as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+# key → function returning the figure's data (JSON-ready). Apps above liaison are named, never imported here.
+FIGURES: dict[str, str] = {
+    "constituents.district_dashboard": "constituents.templatetags.constituents_tags.district_dashboard_figures",
+    "mailbox.district_dashboard": "mailbox.templatetags.mailbox_tags.district_dashboard_figures",
+    "liaison.district_groups": "liaison.views.district_group_figures",
+}
+# Figures of a period ("<prefix><period>"): made the first time someone opens that period,
+# then kept current by the same beat job like the fixed ones.
+PERIOD_FIGURES: dict[str, str] = {
+    "mailbox.rollup:": "mailbox.selectors.quarter_problem_counts",
+    "mailbox.board:": "mailbox.summary_views.board_figures",
+}
+
+
+def _compute(key: str):
+    for prefix, path in PERIOD_FIGURES.items():
+        if key.startswith(prefix):
+            return import_string(path)(key.removeprefix(prefix))
+    return import_string(FIGURES[key])()
+
+
+def refresh(key: str):
+    from .models import FigureSnapshot
+
+    data = _compute(key)
+    snapshot, _ = FigureSnapshot.objects.update_or_create(
+        key=key, defaults={"data": data, "computed_at": timezone.now()}
+    )
+    return snapshot
+
+
+def refresh_all() -> int:
+    from .models import FigureSnapshot
+
+    keys = set(FIGURES) | {
+        key for key in FigureSnapshot.objects.values_list("key", flat=True)
+        if key.startswith(tuple(PERIOD_FIGURES))
+    }
+    for key in sorted(keys):
+        refresh(key)
+    return len(keys)
+
+
+def figures(key: str) -> tuple[dict, dt.datetime]:
+    """The stored figure and when it was computed; computed now if the beat job has not run yet."""
+    from .models import FigureSnapshot
+
+    snapshot = FigureSnapshot.objects.filter(key=key).first() or refresh(key)
+    return snapshot.data, snapshot.computed_at

@@ -1,0 +1,105 @@
+"""What keeps pages fast at a province's scale: search-as-you-type filters, capped counts,
+stored district figures and the daily digest's link (perf, issue 11)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from constituents.tests.factories import ProblemFactory
+from deputies.tests.factories import DeputyFactory
+from liaison.pagination import CappedPaginator
+
+
+def test_deputy_search_returns_only_whom_the_person_may_see(client_of, liaison_a, staff_user, deputy_a, deputy_b):
+    url = reverse("autocomplete_deputies")
+    mine = client_of(liaison_a).get(url, {"q": ""}).json()["results"]
+    assert [row["id"] for row in mine] == [deputy_a.pk]
+    found = client_of(staff_user).get(url, {"q": deputy_b.name[1:]}).json()["results"]
+    assert deputy_b.pk in [row["id"] for row in found]
+
+
+def test_search_needs_a_login(client):
+    assert client.get(reverse("autocomplete_groups")).status_code == 302
+
+
+def test_search_answers_at_most_twenty_in_a_fixed_number_of_queries(client_of, staff_user, deputy_a,
+                                                                     assert_flat_queries):
+    def grow():
+        for _ in range(25):
+            DeputyFactory(term=deputy_a.term, constituency=deputy_a.constituency)
+
+    response = assert_flat_queries(client_of(staff_user), reverse("autocomplete_deputies"), grow=grow)
+    assert len(response.json()["results"]) == 20
+
+
+def test_case_list_filters_by_deputy_without_listing_every_deputy(client_of, staff_user, deputy_a, deputy_b):
+    ProblemFactory(deputy=deputy_a, text="甲的诉求")
+    ProblemFactory(deputy=deputy_b, text="乙的诉求")
+    response = client_of(staff_user).get(reverse("constituents:problem_list"), {"deputy": deputy_b.pk})
+    html = response.content.decode()
+    assert f'<option value="{deputy_a.pk}"' not in html  # no full <select> of deputies
+    assert 'data-autocomplete-url="/autocomplete/deputies/"' in html
+    assert f'value="{deputy_b.name}"' in html  # the chosen deputy's name is shown in the search box
+    assert "乙的诉求" in html and "甲的诉求" not in html
+    assert "<script>" not in html  # CSP: the widget's script is a static file
+
+
+def test_letter_list_group_filter_is_a_search_box(client_of, staff_user, group_a):
+    html = client_of(staff_user).get(reverse("mailbox:letter_list"), {"group": group_a.pk}).content.decode()
+    assert 'data-autocomplete-url="/autocomplete/groups/"' in html
+    assert f'value="{group_a.name}"' in html
+
+
+def test_counts_stop_at_the_cap_and_say_so(deputy_a):
+    for _ in range(12):
+        ProblemFactory(deputy=deputy_a)
+    from constituents.models import Problem
+
+    # One per page, cap 5: counted to ten pages past the first (11), said as "11+".
+    paginator = CappedPaginator(Problem.objects.order_by("pk"), 1, page_number="1", cap=5)
+    assert paginator.count == 11 and paginator.count_label == "11+"
+    assert paginator.num_pages == 11
+    # A deeper page counts further: here to the end, and says the exact number.
+    deep = CappedPaginator(Problem.objects.order_by("pk"), 1, page_number="4", cap=5)
+    assert deep.get_page("4").number == 4 and deep.count_label == "12"
+
+
+def test_staff_home_reads_stored_figures_and_says_when(client_of, staff_user, deputy_a):
+    from liaison.tasks import refresh_district_figures
+
+    ProblemFactory(deputy=deputy_a)
+    client = client_of(staff_user)
+    first = client.get(reverse("home"))
+    assert "数据更新于" in first.content.decode()
+    assert first.context["waiting_forward"] == 1
+    ProblemFactory(deputy=deputy_a)
+    assert client.get(reverse("home")).context["waiting_forward"] == 1  # stored, not recounted per view
+    refresh_district_figures.delay().get()
+    assert client.get(reverse("home")).context["waiting_forward"] == 2
+
+
+def test_a_liaison_home_counts_live_within_the_group(client_of, liaison_a, deputy_a):
+    ProblemFactory(deputy=deputy_a)
+    client = client_of(liaison_a)
+    assert client.get(reverse("home")).context["waiting_forward"] == 1
+    ProblemFactory(deputy=deputy_a)
+    response = client.get(reverse("home"))
+    assert response.context["waiting_forward"] == 2
+    assert "数据更新于" not in response.content.decode()
+
+
+def test_the_replica_router_sends_only_lag_tolerant_reads_outside_transactions(db, monkeypatch):
+    from django.db import connections
+
+    from deputies.models import Deputy
+    from liaison.db_router import ReplicaRouter
+    from liaison.models import FigureSnapshot
+
+    router = ReplicaRouter()
+    assert router.db_for_read(FigureSnapshot) is None  # no replica configured: everything on the primary
+    monkeypatch.setitem(connections.databases, "replica", connections.databases["default"])
+    assert router.db_for_read(Deputy) is None
+    assert router.db_for_write(FigureSnapshot) == "default"
+    assert router.allow_migrate("replica", "liaison") is False
+    # Tests run inside a transaction: a read there must see its own writes, so it stays on the primary.
+    assert router.db_for_read(FigureSnapshot) == "default"
