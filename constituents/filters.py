@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 
 from deputies.models import Community, Deputy, DeputyGroup
+from liaison.params import MAX_ID
 
 from .models import (
     ActivityForm,
@@ -93,8 +94,11 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
                                              empty_label="全部代表组")
     deputy = django_filters.ModelChoiceFilter(label="责任代表", queryset=Deputy.objects.none(), empty_label="全部代表")
-    constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput())
-    community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput())
+    # Bounded like a primary key: a 30-digit id is an invalid filter, not a database overflow.
+    constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput(),
+                                               min_value=1, max_value=MAX_ID)
+    community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput(),
+                                            min_value=1, max_value=MAX_ID)
 
     class Meta:
         model = Problem

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from liaison.audit import history_of, log_access
+from liaison.params import year_param
 
 from .filters import ConstituentFilter
 from .models import Constituent
@@ -53,10 +54,7 @@ def department_stats(request):
     from .selectors import department_year_stats
 
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = year_param(request, default=today.year)
     rows = department_year_stats(Forwarding.objects.visible_to(request.user), year, today)
     return render(request, "constituents/department_stats.html", {
         "rows": rows, "year": year, "years": list(range(today.year, today.year - 5, -1)),

@@ -17,6 +17,7 @@ from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
 from liaison.forms import attach_errors
+from liaison.params import id_param
 from liaison.permissions import require_write
 
 from . import services
@@ -71,9 +72,9 @@ def letter_list(request):
     channel = request.GET.get("channel", "")
     if channel in Letter.Channel.values:
         letters = letters.filter(channel=channel)
-    group_id = request.GET.get("group", "")
-    if group_id.isdigit():
-        letters = letters.filter(problem__group_id=int(group_id))
+    group_id = id_param(request, "group")
+    if group_id:
+        letters = letters.filter(problem__group_id=group_id)
     page = Paginator(letters, 50).get_page(request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,
