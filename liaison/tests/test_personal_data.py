@@ -47,7 +47,7 @@ def test_every_field_that_looks_personal_is_classed():
 
 
 def test_a_new_personal_field_without_a_class_is_caught():
-    class Volunteer(models.Model):
+    class Volunteer(models.Model):  # noqa: DJ008 (a throwaway model for the test)
         nickname = models.CharField(max_length=10)
         mobile = models.CharField(max_length=20)
         home_address = models.CharField(max_length=200)
