@@ -8,6 +8,7 @@ as text and always shown escaped.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -69,6 +70,9 @@ def public_write(request, constituency_pk: int):
                 return redirect("mailbox:public_thanks")
     return render(request, "mailbox/public/write.html", {
         "form": form, "constituency": constituency, "community": community,
+        # The privacy notice (PIPL art. 17): how long the sender's data is kept.
+        "retention_years": settings.PERSONAL_DATA_RETENTION_YEARS,
+        "district_name": settings.LIAISON["DISTRICT_NAME"],
     }, status=status)
 
 
