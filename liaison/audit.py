@@ -106,6 +106,9 @@ ACTION_LABELS = {
     "reports.spot_check.item_noted": "记录抽查发现",
     "reports.spot_check.concluded": "形成抽查结论",
     "reports.report.withdrawn": "撤回公开",
+    # sec-data: retention of personal data (issue 9 §4).
+    "constituents.constituent.anonymised": "到期匿名化选民个人信息",
+    "mailbox.letter.anonymised": "到期匿名化来信人信息",
 }
 
 

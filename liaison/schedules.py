@@ -38,6 +38,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "0", "hour": "9", "day_of_month": "15", "month_of_year": "6,9"},
         "description": "年中和秋季：本年联系选民活动不足两次的代表，提醒本人和联络员",
     },
+    # sec-data (issue 9 §4): retention of personal data.
+    "every-day-0300-anonymise-expired-personal-data": {
+        "task": "mailbox.tasks.anonymise_expired_personal_data",
+        "crontab": {"minute": "0", "hour": "3"},
+        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息",
+    },
 }
 
 
