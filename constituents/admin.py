@@ -2,6 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.admin_personal import PersonalDataAdminMixin
 from liaison.importing import RosterAdminMixin
 
 from .models import (
@@ -18,8 +19,8 @@ from .resources import ConstituentResource
 
 
 @admin.register(Constituent)
-class ConstituentAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "category", "community", "phone"]
+class ConstituentAdmin(PersonalDataAdminMixin, RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "category", "community", "phone", "address"]
     list_filter = ["category", "community__constituency__group"]
     search_fields = ["name", "phone", "community__name"]
     autocomplete_fields = ["community"]

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_personal import PersonalDataAdminMixin
 from .models import AccessLog, LoginLockout, Notification, User, WorkdayOverride
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):  # masked phones: sec-data
     list_display = ["username", "get_full_name", "role", "email", "is_active", "last_login"]
     list_filter = ["role", "is_active", "is_superuser"]
     search_fields = ["username", "last_name", "first_name", "email", "phone"]

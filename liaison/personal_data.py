@@ -119,7 +119,7 @@ PERSONAL_FIELDS: dict[str, dict[str, PersonalField]] = {
     },
     "deputies.Community": {
         "contact_person": _ordinary("社区/单位联系人，代表组联系工作"),
-        "contact_phone": _ordinary("社区/单位联系人电话", mask="phone"),
+        "contact_phone": _ordinary("社区/单位联系人电话（工作电话，页面上不脱敏）"),
     },
     "deputies.Department": {
         "contact_person": _ordinary("承办部门联系人，转交办理"),
