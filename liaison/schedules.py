@@ -38,6 +38,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "0", "hour": "9", "day_of_month": "15", "month_of_year": "6,9"},
         "description": "年中和秋季：本年联系选民活动不足两次的代表，提醒本人和联络员",
     },
+    # sec-data (issue 9 §7): /health/ reads when the beat last sent something.
+    "every-5-minutes-beat-heartbeat": {
+        "task": "liaison.tasks.beat_heartbeat",
+        "crontab": {"minute": "*/5"},
+        "description": "每 5 分钟：定时任务心跳，供 /health/ 检查定时任务是否在运行",
+    },
     # sec-data (issue 9 §4): retention of personal data.
     "every-day-0300-anonymise-expired-personal-data": {
         "task": "mailbox.tasks.anonymise_expired_personal_data",

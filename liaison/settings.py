@@ -236,6 +236,8 @@ LOGGING = {
 PERSONAL_DATA_RETENTION_YEARS = int(env("PERSONAL_DATA_RETENTION_YEARS", "3"))
 # Uploads are checked by content (liaison/uploads.py): size and pixel limits.
 UPLOADS = {"MAX_BYTES": 10 * 1024 * 1024, "MAX_PIXELS": int(env("UPLOAD_MAX_PIXELS", "40000000"))}
+# /health/ (django-health-check): thresholds in liaison/health.py, overridable with HEALTH = {...}.
+INSTALLED_APPS += ["health_check"]
 # --- end sec-data ---
 
 if not DEBUG:

@@ -45,3 +45,8 @@ def record_heartbeat(label: str) -> None:
     Notification.objects.get_or_create(
         recipient=user, dedupe_key=f"heartbeat:{label}", defaults={"title": "后台任务运行正常"}
     )
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def beat_heartbeat() -> None:
+    """Sent by the beat every few minutes: its `last_run_at` is what /health/ reads (liaison/health.py)."""

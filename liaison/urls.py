@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .health import health_view
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -21,6 +22,8 @@ urlpatterns = [
     path("mailbox/", include("mailbox.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    # sec-data: database, cache, broker, disk and beat; no login, nothing sensitive.
+    path("health/", health_view, name="health"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
