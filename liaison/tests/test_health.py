@@ -11,7 +11,6 @@ from django_celery_beat.models import PeriodicTask
 
 from liaison.tests.factories import UserFactory
 
-
 # The checks run in worker threads with their own connections: they must see committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
