@@ -55,6 +55,15 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+## Backups (sec-data, issue 9 §7): the database and the stored files into var/backups/<time>/,
+## with a manifest and checksums. `make restore` restores the latest; `make restore BACKUP=var/backups/<time>`.
+.PHONY: backup restore
+backup: venv
+	$(PY) manage.py backup
+
+restore: venv
+	$(PY) manage.py restore $(BACKUP)
+
 lint: venv
 	$(PY) -m ruff check .
 

@@ -86,7 +86,12 @@ class BeatLastRun(HealthCheck):
         from django.db.models import Max
         from django_celery_beat.models import PeriodicTask
 
-        last = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))["last"]
+        from django.db import connection
+
+        try:
+            last = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))["last"]
+        finally:
+            connection.close()  # this runs in a worker thread: leave no connection behind
         limit = dt.timedelta(minutes=health_settings()["BEAT_MAX_AGE_MINUTES"])
         if last is None:
             raise ServiceUnavailable("定时任务（beat）尚未运行")
