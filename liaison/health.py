@@ -83,10 +83,9 @@ class BeatLastRun(HealthCheck):
     title: typing.ClassVar[str] = "定时任务"
 
     def run(self):
+        from django.db import connection
         from django.db.models import Max
         from django_celery_beat.models import PeriodicTask
-
-        from django.db import connection
 
         try:
             last = PeriodicTask.objects.filter(enabled=True).aggregate(last=Max("last_run_at"))["last"]
