@@ -11,3 +11,10 @@ class LiaisonConfig(AppConfig):
         from .schedules import install_schedules
 
         post_migrate.connect(install_schedules, sender=self)
+
+        # sec-data: every free-text field has a length limit, whatever path saves it.
+        from django.db.models.signals import pre_save
+
+        from .limits import enforce_text_limits
+
+        pre_save.connect(enforce_text_limits, dispatch_uid="liaison.enforce_text_limits")
