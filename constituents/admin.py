@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,6 +18,7 @@ from .models import (
     Suggestion,
 )
 from .resources import ConstituentResource
+from .services import validate_photo
 
 
 @admin.register(Constituent)
@@ -35,8 +38,23 @@ class ConstituentAdmin(PersonalDataAdminMixin, RosterAdminMixin, ImportExportMod
     )
 
 
+class ActivityPhotoAdminForm(forms.ModelForm):
+    """Photos added in the admin go through the same door as the pages: checked by content, EXIF removed."""
+
+    class Meta:
+        model = ActivityPhoto
+        fields = ["image", "caption"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):  # a new upload, not the stored file
+            return validate_photo(image)
+        return image
+
+
 class ActivityPhotoInline(admin.TabularInline):
     model = ActivityPhoto
+    form = ActivityPhotoAdminForm
     extra = 0
 
 

@@ -36,3 +36,14 @@ def test_a_huge_png_is_refused_with_a_chinese_message(client_of, deputy_a):
     )
     assert activity.photos.count() == 0
     assert "百万像素的上限" in response.content.decode()
+
+
+def test_a_photo_added_in_the_admin_is_checked_and_cleaned_too(db):
+    from constituents.admin import ActivityPhotoAdminForm
+
+    form = ActivityPhotoAdminForm({"caption": "合影"}, {"image": photo_with_gps(name="合影.pdf")})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["image"].name.endswith(".jpg"), form.cleaned_data["image"].name
+    bad = ActivityPhotoAdminForm({"caption": "x"}, {"image": SimpleUploadedFile("x.jpg", b"<html>")})
+    assert not bad.is_valid()
+    assert "image" in bad.errors
