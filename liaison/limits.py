@@ -42,12 +42,13 @@ def enforce_text_limits(sender, instance, raw=False, **kwargs) -> None:
     if raw or sender._meta.app_label not in PROJECT_APPS:
         return
     model = getattr(sender, "instance_type", None) or sender  # audit copies follow their model
+    own_fields = {field.name for field in model._meta.concrete_fields}
     errors = {}
     for field in sender._meta.concrete_fields:
-        if not isinstance(field, (models.CharField, models.TextField)):
+        if not isinstance(field, (models.CharField, models.TextField)) or field.name not in own_fields:
             continue
         value = getattr(instance, field.attname, None)
-        limit = text_limit(model, field) if field.name in {f.name for f in model._meta.concrete_fields} else None
+        limit = text_limit(model, field)
         if isinstance(value, str) and limit and len(value) > limit:
             errors[field.name] = f"“{field.verbose_name}”最多 {limit} 个字，现在有 {len(value)} 个字，请精简后再保存。"
     if errors:
