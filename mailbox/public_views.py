@@ -29,7 +29,8 @@ def public_find(request):
     office_id = request.GET.get("office", "")
     if office_id.isdigit():
         office = next((o for o in offices if o.pk == int(office_id)), None)
-    query = request.GET.get("q", "").strip()[:40]
+    # PostgreSQL refuses NUL characters in text: a "\x00" in the query is dropped, not a server error.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
     rows = selectors.public_directory(office=office, query=query) if (office or query) else []
     return render(request, "mailbox/public/find.html", {
         "offices": offices, "office": office, "query": query, "rows": rows, "searched": bool(office or query),

@@ -49,6 +49,8 @@ def _routes() -> list[str]:
 
     def walk(resolver, prefix=""):
         for entry in resolver.url_patterns:
+            if str(entry.pattern) == "health/":
+                continue  # a 500 there means "a service is down": liaison/tests/test_health.py
             if isinstance(entry, URLResolver):
                 if not str(entry.pattern).startswith("admin/"):
                     walk(entry, prefix + str(entry.pattern))
