@@ -85,6 +85,15 @@ var/secret_key:
 	@mkdir -p var
 	@umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+## Backups (sec-data, issue 9 §7): the database and the stored files into var/backups/<time>/,
+## with a manifest and checksums. `make restore` restores the latest; `make restore BACKUP=var/backups/<time>`.
+.PHONY: backup restore
+backup: venv
+	$(PY) manage.py backup
+
+restore: venv
+	$(PY) manage.py restore $(BACKUP)
+
 lint: venv
 	$(PY) -m ruff check .
 

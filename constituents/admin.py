@@ -1,7 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.admin_personal import PersonalDataAdminMixin
 from liaison.importing import RosterAdminMixin
 
 from .models import (
@@ -17,11 +20,12 @@ from .models import (
     Suggestion,
 )
 from .resources import ConstituentResource
+from .services import validate_photo
 
 
 @admin.register(Constituent)
-class ConstituentAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
-    list_display = ["name", "category", "community", "phone"]
+class ConstituentAdmin(PersonalDataAdminMixin, RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "category", "community", "phone", "address"]
     list_filter = ["category", "community__constituency__group"]
     search_fields = ["name", "phone", "community__name"]
     autocomplete_fields = ["community"]
@@ -36,8 +40,23 @@ class ConstituentAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAd
     )
 
 
+class ActivityPhotoAdminForm(forms.ModelForm):
+    """Photos added in the admin go through the same door as the pages: checked by content, EXIF removed."""
+
+    class Meta:
+        model = ActivityPhoto
+        fields = ["image", "caption"]
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if isinstance(image, UploadedFile):  # a new upload, not the stored file
+            return validate_photo(image)
+        return image
+
+
 class ActivityPhotoInline(admin.TabularInline):
     model = ActivityPhoto
+    form = ActivityPhotoAdminForm
     extra = 0
 
 

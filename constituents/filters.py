@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
 from liaison.autocomplete import AutocompleteWidget
+from liaison.params import MAX_ID
 
 from .models import (
     ActivityForm,
@@ -115,10 +116,14 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
     group = django_filters.ModelChoiceFilter(label="代表组", queryset=DeputyGroup.objects.none(),
                                              empty_label="全部代表组")
     deputy = django_filters.ModelChoiceFilter(label="责任代表", queryset=Deputy.objects.none(), empty_label="全部代表")
-    constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput())
-    community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput())
+    # Bounded like a primary key: a 30-digit id is an invalid filter, not a database overflow.
+    constituency = django_filters.NumberFilter(field_name="constituency_id", widget=forms.HiddenInput(),
+                                               min_value=1, max_value=MAX_ID)
+    community = django_filters.NumberFilter(field_name="community_id", widget=forms.HiddenInput(),
+                                            min_value=1, max_value=MAX_ID)
     # The 有关部门办理情况 page links a department's name to the problems forwarded to it.
-    department = django_filters.NumberFilter(method="filter_department", widget=forms.HiddenInput())
+    department = django_filters.NumberFilter(method="filter_department", widget=forms.HiddenInput(),
+                                             min_value=1, max_value=MAX_ID)
 
     class Meta:
         model = Problem

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyStatus
+from liaison import limits
 
 from .conf import casework_setting
 from .models import (
@@ -106,7 +107,7 @@ class ContactActivityForm(forms.Form):
         label="其他参加选民人数", min_value=0, initial=0, help_text="未逐一登记姓名的选民人数，如座谈会、公益活动现场。",
         error_messages={"min_value": "人数不能为负数。"},
     )
-    summary = forms.CharField(label="活动情况", widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(label="活动情况", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     photos = MultiplePhotoField(
         label="活动照片", help_text="可多选；每张不超过 10 MB，须为 JPG、PNG 等图片。保存失败时需重新选择照片。"
     )
@@ -157,7 +158,7 @@ class NewConstituentForm(forms.Form):
 
 
 class RaisedProblemForm(forms.Form):
-    text = forms.CharField(label="反映的问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    text = forms.CharField(label="反映的问题", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False)
     category = forms.ChoiceField(label="问题类别", choices=[("", "请选择")] + ProblemCategory.choices, required=False)
     is_livelihood = forms.BooleanField(label="民生问题", required=False)
     raisers = forms.MultipleChoiceField(label="反映人", required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
@@ -197,7 +198,7 @@ class ProblemRegisterForm(forms.Form):
     deputy = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), required=False,
                                     empty_label="（暂不指定）")
     constituency = forms.ModelChoiceField(label="选区", queryset=Constituency.objects.none())
-    text = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label="反映内容", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
     is_livelihood = forms.BooleanField(label="民生问题", required=False)
     raised_on = date_field("反映日期")
@@ -231,7 +232,7 @@ class ProblemRegisterForm(forms.Form):
 
 
 class ProblemEditForm(forms.Form):
-    text = forms.CharField(label="反映内容", widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label="反映内容", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices)
     is_livelihood = forms.BooleanField(label="民生问题", required=False)
     deputy = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), required=False,
@@ -297,20 +298,20 @@ class MultipleAttachmentField(forms.FileField):
 class ReplyForm(ForwardingChoiceForm):
     replied_on = date_field("答复日期")
     result_class = forms.ChoiceField(label="答复类别", choices=ResultClass.choices)
-    reply_text = forms.CharField(label="部门答复内容", widget=forms.Textarea(attrs={"rows": 4}))
+    reply_text = forms.CharField(label="部门答复内容", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
     attachments = MultipleAttachmentField(label="附件", help_text="可上传答复函等 PDF 或图片，最多 5 个。")
 
 
 class ExtensionForm(ForwardingChoiceForm):
     new_deadline = date_field("申请延至")
-    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="延期理由", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExtensionDecisionForm(forms.Form):
     extension = forms.ModelChoiceField(label="延期申请", queryset=Forwarding.objects.none(), empty_label=None)
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意延期"), ("refuse", "不同意")],
                                  widget=forms.RadioSelect)
-    note = forms.CharField(label="审批意见", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    note = forms.CharField(label="审批意见", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            help_text="不同意时必须写明理由。")
 
     def __init__(self, *args, extensions=None, **kwargs):
@@ -328,7 +329,7 @@ class CallbackForm(forms.Form):
     constituent = forms.ModelChoiceField(label="回访对象", queryset=Constituent.objects.none(), required=False,
                                          empty_label="匿名或未登记姓名的反映人")
     result = forms.ChoiceField(label="回访结果", choices=CallbackResult.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="回访情况", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+    note = forms.CharField(label="回访情况", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            help_text="不满意时请记录原因。")
 
     def __init__(self, *args, raisers=None, **kwargs):
@@ -345,7 +346,7 @@ class CallbackForm(forms.Form):
 class SendBackForm(forms.Form):
     sent_on = date_field("发回日期")
     callback = forms.ModelChoiceField(label="依据的回访", queryset=Constituent.objects.none(), empty_label=None)
-    reason = forms.CharField(label="发回重办的理由", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+    reason = forms.CharField(label="发回重办的理由", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False,
                              help_text="留空则使用回访记录的不满意原因。")
 
     def __init__(self, *args, callbacks=None, **kwargs):
@@ -369,22 +370,22 @@ def add_proxy_field(form: forms.Form, department=None) -> None:
 
 class ReturnForm(ForwardingChoiceForm):
     returned_on = date_field("退办日期")
-    reason = forms.CharField(label="退办理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="退办理由", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResolveForm(forms.Form):
     resolved_on = date_field("办结日期")
     result_summary = forms.CharField(
-        label="办理结果", widget=forms.Textarea(attrs={"rows": 3}),
+        label="办理结果", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="将告知反映人，也会显示在公开查询页：请勿填写姓名、电话、住址等个人信息。",
     )
 
 
 class UnsolvableForm(forms.Form):
     decided_on = date_field("日期")
-    reason = forms.CharField(label="暂不能解决的原因", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="暂不能解决的原因", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     result_summary = forms.CharField(
-        label="告知反映人的说明", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label="告知反映人的说明", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False,
         help_text="留空则使用上面的原因；请勿填写个人信息。",
     )
 
@@ -396,7 +397,7 @@ class FeedbackForm(forms.Form):
         label="已告知的选民", queryset=Constituent.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text="不选表示已告知全部待反馈的反映人。",
     )
-    note = forms.CharField(label="反馈情况", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label="反馈情况", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, waiting=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -408,7 +409,7 @@ class FeedbackForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reopened_on = date_field("日期")
-    reason = forms.CharField(label="选民不满意的理由", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="选民不满意的理由", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class FollowUpForm(forms.Form):
@@ -416,7 +417,7 @@ class FollowUpForm(forms.Form):
     method = forms.ChoiceField(label="督办方式", choices=FollowUpMethod.choices)
     forwarding = forms.ModelChoiceField(label="督办部门", queryset=Forwarding.objects.none(), required=False,
                                         empty_label="（不针对某一部门）")
-    department_said = forms.CharField(label="部门答复情况", widget=forms.Textarea(attrs={"rows": 3}),
+    department_said = forms.CharField(label="部门答复情况", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}),
                                       help_text="记录部门怎么说，不代替部门作答。")
     note = forms.CharField(label="备注", required=False)
 
@@ -445,8 +446,8 @@ class SuggestionForm(forms.Form):
         label="联名代表", queryset=Deputy.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}), help_text="议案须由多名代表联名（默认至少 10 名，含领衔代表）。",
     )
-    content = forms.CharField(label="内容（理由和办法）", widget=forms.Textarea(attrs={"rows": 6}))
-    research_notes = forms.CharField(label="调研论证情况", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    content = forms.CharField(label="内容（理由和办法）", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 6}))
+    research_notes = forms.CharField(label="调研论证情况", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems = ProblemChoiceField(
         label="相关群众诉求", queryset=Problem.objects.none(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -485,13 +486,13 @@ class AssignForm(forms.Form):
 class SuggestionReplyForm(forms.Form):
     replied_on = date_field("答复日期")
     result_class = forms.ChoiceField(label="答复类别", choices=ResultClass.choices)
-    reply_text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}),
+    reply_text = forms.CharField(label="答复内容", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 5}),
                                  help_text="答复将送达每一条相关群众诉求，并为每位反映人生成待反馈事项。")
 
 
 class SatisfactionForm(forms.Form):
     satisfaction = forms.ChoiceField(label="代表满意度", choices=Satisfaction.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label="代表意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(label="代表意见", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class MergeForm(forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
 from liaison.history import HistoricalRecords
 from liaison.models import ScopedQuerySet
+from liaison.personal_data import mask_address, mask_name, mask_phone  # noqa: F401 (re-exported)
 from liaison.validators import validate_mainland_phone
 
 
@@ -48,18 +49,6 @@ CATEGORY_ASK_TYPE: dict[str, str] = {
     ConstituentCategory.WELL_EDUCATED: AskType.ADVICE,
 }
 VULNERABLE_CATEGORIES = frozenset(c for c, t in CATEGORY_ASK_TYPE.items() if t == AskType.DIFFICULTY)
-
-
-def mask_name(name: str) -> str:
-    if not name:
-        return ""
-    return name[0] + "*" * max(1, len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) >= 7:
-        return phone[:3] + "****" + phone[-4:]
-    return "****" if phone else ""
 
 
 class ConstituentQuerySet(ScopedQuerySet):
@@ -123,7 +112,7 @@ class Constituent(models.Model):
 
     @property
     def masked_address(self) -> str:
-        return (self.address[:6] + "……") if len(self.address) > 6 else ("……" if self.address else "")
+        return mask_address(self.address)
 
 
 def mismatch_warning(ask_type: str, categories) -> str:

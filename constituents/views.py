@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from deputies.models import Term
 from liaison.audit import history_of, log_access
+from liaison.params import year_param
 
 from .filters import ConstituentFilter
 from .models import Constituent
@@ -69,9 +70,11 @@ def department_stats(request):
     from .models import Forwarding
 
     today = timezone.localdate()
-    year_text, quarter_text = request.GET.get("year") or "", request.GET.get("quarter") or ""
-    year = int(year_text) if year_text.isdigit() and 2000 <= int(year_text) <= 2100 else today.year
-    quarter = int(quarter_text) if quarter_text in {"1", "2", "3", "4"} else None
+    year = year_param(request, default=today.year)
+    quarter_text = request.GET.get("quarter") or ""
+    if quarter_text and quarter_text not in {"1", "2", "3", "4"}:
+        raise BadRequest("季度应为 1—4。")
+    quarter = int(quarter_text) if quarter_text else None
     period = figures.Period(year, quarter)
     forwardings = Forwarding.objects.visible_to(request.user)
     return render(request, "constituents/department_stats.html", {

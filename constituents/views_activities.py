@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from deputies.models import Community, Constituency, Deputy, DeputyGroup, Term
 from liaison.forms import attach_errors
+from liaison.params import id_param, year_param
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -243,15 +244,12 @@ def activity_stats(request):
     """Per group and per deputy: activities this year against the two-a-year rule; livelihood problems solved."""
     user = request.user
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = year_param(request, default=today.year)
     deputies = selectors.with_year_counts(
         Deputy.objects.visible_to(user).filter(term__is_current=True).select_related("group", "constituency"), year
     ).order_by("group__sort_order", "activity_count", "name")
-    group_id = request.GET.get("group")
-    if group_id and group_id.isdigit():
+    group_id = id_param(request, "group")
+    if group_id:
         deputies = deputies.filter(group_id=group_id)
     groups = selectors.group_year_summary(DeputyGroup.objects.visible_to(user), year)
     page = Paginator(deputies, 60).get_page(request.GET.get("page"))

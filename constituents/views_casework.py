@@ -17,6 +17,7 @@ from django.utils import timezone
 from deputies.models import Constituency
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
+from liaison.params import year_param
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -477,9 +478,9 @@ def common_problems(request):
     """What many people raise, by category and place: the starting point of a bill or suggestion."""
     by = request.GET.get("by") if request.GET.get("by") in ("constituency", "community") else "constituency"
     problems = Problem.objects.visible_to(request.user)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        problems = problems.filter(raised_on__year=int(year))
+    year = year_param(request)
+    if year:
+        problems = problems.filter(raised_on__year=year)
     category = request.GET.get("category")
     if category in ProblemCategory.values:
         problems = problems.filter(category=category)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.admin_personal import PersonalDataAdminMixin
 from liaison.importing import RosterAdminMixin
 
 from .models import Community, Constituency, Department, Deputy, DeputyGroup, DeputyStatus, SubDistrict, Term
@@ -55,7 +56,7 @@ class CommunityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class DeputyAdmin(PersonalDataAdminMixin, RosterAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     list_display = ["name", "gender", "party", "group", "constituency", "status", "left_on", "term"]
     list_filter = ["term", "status", "group", "gender", "party"]
     search_fields = ["name", "work_unit", "phone"]

@@ -4,13 +4,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_personal import PersonalDataAdminMixin
 from .audit import audited, record_event
 from .models import AccessLog, LoginLockout, Notification, Role, User, WorkdayOverride
 from .roles import ADMINISTRATOR_ROLES, holds
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):  # masked phones: sec-data
     """Accounts under 三员分立 (the table is liaison/roles.py ACCOUNT_POWERS).
 
     The system administrator creates accounts and edits contact details; the

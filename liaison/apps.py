@@ -19,3 +19,10 @@ class LiaisonConfig(AppConfig):
         # Audit tables: append-only triggers, registered once every model is loaded.
         signals.connect()
         register_triggers()  # installed by pgtrigger after migrate (PGTRIGGER_INSTALL_ON_MIGRATE)
+
+        # sec-data: every free-text field has a length limit, whatever path saves it.
+        from django.db.models.signals import pre_save
+
+        from .limits import enforce_text_limits
+
+        pre_save.connect(enforce_text_limits, dispatch_uid="liaison.enforce_text_limits")

@@ -178,6 +178,9 @@ ACTION_LABELS = {
     "constituents.demo.seeded": "生成演示数据",
     # Reliability: heavy PDFs rendered by a task.
     "reports.rendered_pdf.requested": "申请生成打印文件",
+    # sec-data: retention of personal data (issue 9 §4).
+    "constituents.constituent.anonymised": "到期匿名化选民个人信息",
+    "mailbox.letter.anonymised": "到期匿名化来信人信息",
 }
 
 

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from import_export import widgets
 from import_export.formats.base_formats import XLSX
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 from import_export.resources import ModelResource
 from import_export.results import Result, RowResult
 
@@ -496,6 +496,17 @@ class RosterResource(ModelResource):
 # The admin
 
 
+class RosterImportForm(ImportForm):
+    """The roster file is judged by its content (a real .xlsx workbook), not by its name (issue 9 §5)."""
+
+    def clean_import_file(self):
+        from .uploads import check_upload
+
+        upload = self.cleaned_data["import_file"]
+        check_upload(upload, kinds=("xlsx",))
+        return upload
+
+
 class RosterAdminMixin:
     """Import and export pages for a roster, in Chinese, for office staff.
 
@@ -505,6 +516,7 @@ class RosterAdminMixin:
 
     formats = [RosterXLSX]
     export_form_class = ExportForm  # every column, so the file re-imports
+    import_form_class = RosterImportForm
     import_template_name = "liaison/admin/roster_import.html"
     export_template_name = "liaison/admin/roster_export.html"
     export_file_stem = "名册"

@@ -57,6 +57,18 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "*/5"},
         "description": "每5分钟：重新统计全区首页数字（待转交、逾期、信箱开启等），页面显示统计时间",
     },
+    # sec-data (issue 9 §7): /health/ reads when the beat last sent something.
+    "every-5-minutes-beat-heartbeat": {
+        "task": "liaison.tasks.beat_heartbeat",
+        "crontab": {"minute": "*/5"},
+        "description": "每 5 分钟：定时任务心跳，供 /health/ 检查定时任务是否在运行",
+    },
+    # sec-data (issue 9 §4): retention of personal data.
+    "every-day-0300-anonymise-expired-personal-data": {
+        "task": "mailbox.tasks.anonymise_expired_personal_data",
+        "crontab": {"minute": "0", "hour": "3"},
+        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息",
+    },
 }
 
 

@@ -232,6 +232,15 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- Personal data, uploads and health (sec-data, issue 9 §4, §5, §7) ---
+# Closed cases are anonymised this many years after the constituent was told the result.
+PERSONAL_DATA_RETENTION_YEARS = int(env("PERSONAL_DATA_RETENTION_YEARS", "3"))
+# Uploads are checked by content (liaison/uploads.py): size and pixel limits.
+UPLOADS = {"MAX_BYTES": 10 * 1024 * 1024, "MAX_PIXELS": int(env("UPLOAD_MAX_PIXELS", "40000000"))}
+# /health/ (django-health-check): thresholds in liaison/health.py, overridable with HEALTH = {...}.
+INSTALLED_APPS += ["health_check"]
+# --- end sec-data ---
+
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)

@@ -111,3 +111,8 @@ def refresh_district_figures() -> int:
     from .figures import refresh_all
 
     return refresh_all()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def beat_heartbeat() -> None:
+    """Sent by the beat every few minutes: its `last_run_at` is what /health/ reads (liaison/health.py)."""

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import account_views, audit_views, autocomplete, errors, views
+from .health import health_view
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
@@ -32,6 +33,8 @@ urlpatterns = [
     path("autocomplete/communities/", autocomplete.communities, name="autocomplete_communities"),
     # Browsers ask for /favicon.ico on pages that do not link one (the admin).
     path("favicon.ico", errors.favicon),
+    # sec-data: database, cache, broker, disk and beat; no login, nothing sensitive.
+    path("health/", health_view, name="health"),
 ]
 if settings.LIAISON_BENCH:  # make bench: the no-query floor page
     from . import bench

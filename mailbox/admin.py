@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from liaison.admin_personal import PersonalDataAdminMixin
+
 from .models import Letter, Mailbox, Opening, QuarterlySummary, SupervisedIssue
 
 
@@ -24,8 +26,8 @@ class OpeningAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "channel", "mailbox", "received_at", "delivered_at", "replied_at"]
+class LetterAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "channel", "mailbox", "sender_name", "received_at", "delivered_at", "replied_at"]
     list_filter = ["channel", "problem__group"]
     search_fields = ["problem__text", "sender_name"]
     autocomplete_fields = ["mailbox", "opening", "delivered_by"]

@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 
 from constituents.models import ProblemCategory
 from deputies.models import Community, Constituency, Deputy, DeputyStatus
+from liaison import limits
 from liaison.models import User
 from liaison.validators import normalize_phone, validate_mainland_phone
 
@@ -87,7 +88,7 @@ class PublicLetterForm(forms.Form):
     )
     category = forms.ChoiceField(label="反映哪方面的问题", choices=ProblemCategory.choices,
                                  initial=ProblemCategory.OTHER)
-    text = forms.CharField(label="来信内容", widget=forms.Textarea(attrs={"rows": 8}))
+    text = forms.CharField(label="来信内容", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 8}))
     sender_name = forms.CharField(label="您的姓名", max_length=40, required=False, help_text="可不填，匿名来信同样办理。")
     sender_phone = forms.CharField(label="联系电话", max_length=20, required=False,
                                    help_text="可不填；留下电话，代表可以把办理结果告诉您。")
@@ -139,7 +140,7 @@ class TrackForm(forms.Form):
 class LetterRowForm(forms.Form):
     """One row of the opening form: a letter, typed fast."""
 
-    text = forms.CharField(label="来信内容摘要", required=False, widget=forms.Textarea(
+    text = forms.CharField(label="来信内容摘要", required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(
         attrs={"rows": 2, "class": "form-control form-control-sm", "aria-label": "来信内容摘要"}))
     category = forms.ChoiceField(label="问题类别", choices=ProblemCategory.choices, initial=ProblemCategory.OTHER,
                                  widget=forms.Select(attrs={"class": "form-select form-select-sm",
@@ -210,19 +211,19 @@ class DeliverForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label="代表回复意见", widget=forms.Textarea(attrs={"rows": 4}),
+    reply = forms.CharField(label="代表回复意见", max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text="准备如何处理：转交哪个部门、如何督办，告知代表组。")
-    public_reply = forms.CharField(label="给来信人的答复（可公开）", required=False,
+    public_reply = forms.CharField(label="给来信人的答复（可公开）", required=False, max_length=limits.LONG_TEXT,
                                    widget=forms.Textarea(attrs={"rows": 3}),
                                    help_text="来信人凭查询码可以看到这段话。请勿写姓名、电话、住址等个人信息。")
 
 
 class SummaryForm(forms.Form):
-    remarks = forms.CharField(label="联络员说明", required=False, max_length=5000,
+    remarks = forms.CharField(label="联络员说明", required=False, max_length=limits.LONG_TEXT,
                               widget=forms.Textarea(attrs={"rows": 5}),
                               help_text="本季度信件收取、代表处理和问题解决情况的说明、建议。")
 
 
 class IssueForm(forms.Form):
     title = forms.CharField(label="议题", max_length=120)
-    note = forms.CharField(label="监督意见", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label="监督意见", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))

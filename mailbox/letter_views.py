@@ -18,6 +18,7 @@ from liaison.audit import history_of, log_access
 from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
+from liaison.params import id_param
 from liaison.permissions import require_write
 
 from . import services
@@ -77,9 +78,9 @@ def letter_list(request):
     channel = request.GET.get("channel", "")
     if channel in Letter.Channel.values:
         letters = letters.filter(channel=channel)
-    group_id = request.GET.get("group", "")
-    if group_id.isdigit():
-        letters = letters.filter(problem__group_id=int(group_id))
+    group_id = id_param(request, "group")
+    if group_id:
+        letters = letters.filter(problem__group_id=group_id)
     page = capped_page(letters, 50, request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,

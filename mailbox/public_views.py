@@ -8,6 +8,7 @@ as text and always shown escaped.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,8 @@ def public_find(request):
     office_id = request.GET.get("office", "")
     if office_id.isdigit():
         office = next((o for o in offices if o.pk == int(office_id)), None)
-    query = request.GET.get("q", "").strip()[:40]
+    # PostgreSQL refuses NUL characters in text: a "\x00" in the query is dropped, not a server error.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
     rows = selectors.public_directory(office=office, query=query) if (office or query) else []
     return render(request, "mailbox/public/find.html", {
         "offices": offices, "office": office, "query": query, "rows": rows, "searched": bool(office or query),
@@ -69,6 +71,9 @@ def public_write(request, constituency_pk: int):
                 return redirect("mailbox:public_thanks")
     return render(request, "mailbox/public/write.html", {
         "form": form, "constituency": constituency, "community": community,
+        # The privacy notice (PIPL art. 17): how long the sender's data is kept.
+        "retention_years": settings.PERSONAL_DATA_RETENTION_YEARS,
+        "district_name": settings.LIAISON["DISTRICT_NAME"],
     }, status=status)
 
 

@@ -30,3 +30,13 @@ def open_quarterly_summaries(year: int | None = None, quarter: int | None = None
     """After each quarter: each group's draft list for the quarter just ended."""
     period = Quarter(year, quarter) if year and quarter else Quarter.of(None).previous()
     return services.summaries_open(quarter=period)
+
+
+@shared_task(acks_late=True)
+def anonymise_expired_personal_data(today: str | None = None) -> dict:
+    """Nightly: anonymise closed cases kept longer than PERSONAL_DATA_RETENTION_YEARS (idempotent)."""
+    import datetime as dt
+
+    from .retention import personal_data_anonymise_expired
+
+    return personal_data_anonymise_expired(today=dt.date.fromisoformat(today) if today else None)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from deputies.models import Constituency, DeputyGroup, DeputyStatus
 from liaison.audit import history_of
 from liaison.forms import attach_errors
+from liaison.params import id_param
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -45,9 +46,9 @@ def _week_from(request) -> Week:
 def mailbox_list(request):
     week = _week_from(request)
     boxes = Mailbox.objects.visible_to(request.user).filter(constituency__term__is_current=True)
-    group_id = request.GET.get("group", "")
-    if group_id.isdigit():
-        boxes = boxes.filter(constituency__group_id=int(group_id))
+    group_id = id_param(request, "group")
+    if group_id:
+        boxes = boxes.filter(constituency__group_id=group_id)
     status = request.GET.get("status", Mailbox.Status.ACTIVE)
     if status in Mailbox.Status.values:
         boxes = boxes.filter(status=status)

@@ -41,7 +41,7 @@ def year_from_param(term: Term, value: str | None, today: dt.date) -> int | None
     if value == "term":
         return None
     years = term.years
-    year = int(value) if value and value.isdigit() else today.year
+    year = int(value) if value and value.isascii() and value.isdigit() and len(value) <= 4 else today.year
     return min(max(year, years[0]), years[-1])
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus, Term
+from liaison import limits
 
 from .models import REPORT_PARTS, DutyMeeting, PublishedReport, RotationPlan, WrittenReport
 from .prefill import DRAFTING_HINT
@@ -68,7 +69,8 @@ class ReportPartsForm(forms.Form):
             if name == "part_constituency":  # the drafting hint lives here, never in the stored text
                 help_text = f"{help_text}。{DRAFTING_HINT}"
             self.fields[name] = forms.CharField(
-                label=title, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 6})
+                label=title, help_text=help_text, required=False, max_length=limits.REPORT_PART,
+                widget=forms.Textarea(attrs={"rows": 6}),
             )
 
 
@@ -83,9 +85,9 @@ class MeetingRecordForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    question = forms.CharField(label="选民提问", widget=forms.Textarea(attrs={"rows": 2}),
+    question = forms.CharField(label="选民提问", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text="只记问题本身，不记提问人的姓名、电话等个人信息。")
-    answer = forms.CharField(label="代表回答", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    answer = forms.CharField(label="代表回答", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class EvaluationForm(forms.Form):
@@ -93,11 +95,11 @@ class EvaluationForm(forms.Form):
     basically_satisfied = forms.IntegerField(label="基本满意", min_value=0)
     dissatisfied = forms.IntegerField(label="不满意", min_value=0)
     invalid = forms.IntegerField(label="弃权或无效", min_value=0, initial=0)
-    comments = forms.CharField(label="选民评议意见", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    comments = forms.CharField(label="选民评议意见", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 class RectificationForm(forms.Form):
-    issue = forms.CharField(label="整改事项", widget=forms.Textarea(attrs={"rows": 3}))
+    issue = forms.CharField(label="整改事项", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.ModelChoiceField(label="责任代表", queryset=Deputy.objects.none(), empty_label=None)
     due_on = forms.DateField(label="整改期限", widget=DATE_INPUT)
 
@@ -113,17 +115,17 @@ class RectificationForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    note = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="整改进展", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CloseForm(forms.Form):
-    closing_note = forms.CharField(label="整改结果", widget=forms.Textarea(attrs={"rows": 2}))
+    closing_note = forms.CharField(label="整改结果", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="审查结论", choices=[("accept", "审查通过"), ("return", "退回修改")],
                                  widget=forms.RadioSelect)
-    comment = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(label="审查意见", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class WrittenStartForm(forms.Form):
@@ -198,7 +200,7 @@ class SpotCheckDrawForm(forms.Form):
 
 class SpotCheckConclusionForm(forms.Form):
     conclusion = forms.ChoiceField(label="抽查结论", choices=[], widget=forms.RadioSelect)
-    findings = forms.CharField(label="发现的问题和意见", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(label="发现的问题和意见", required=False, max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         from .models import SpotCheck

@@ -16,6 +16,7 @@ from deputies.models import Deputy, DeputyGroup, Term
 from liaison.audit import history_of
 from liaison.forms import attach_errors
 from liaison.outbox import enqueue
+from liaison.params import year_param
 from liaison.permissions import require_write
 
 from . import services
@@ -490,7 +491,7 @@ def rectification_close(request, pk: int):
 def group_briefing(request, pk: int):
     """通报: what the group reads out at its next activity — evaluations and open rectification."""
     group = get_object_or_404(DeputyGroup.objects.visible_to(request.user), pk=pk)
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    year = year_param(request, default=timezone.localdate().year)
     meetings = (
         DutyMeeting.objects.visible_to(request.user)
         .filter(entry__plan__group=group, entry__plan__year=year, status__in=HELD)
@@ -530,8 +531,7 @@ def written_list(request):
 @login_required
 def written_missing(request):
     _require(request.user.sees_district or request.user.is_liaison)
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else timezone.localdate().year
+    year = year_param(request, default=timezone.localdate().year)
     rows = written_overview(request.user, year)
     return render(request, "reports/written_missing.html", {
         "rows": rows, "year": year, "years": [y for y, _ in year_choices()],

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.services import deputy_mark_exemplary
+from liaison.params import id_param
 from liaison.permissions import require_write
 
 from .archive import COLUMNS, Period, evaluate, totals, with_performance, year_from_param
@@ -23,7 +24,7 @@ def archive_group(request):
     groups = DeputyGroup.objects.visible_to(request.user)
     group = None
     if request.GET.get("group"):
-        group = get_object_or_404(groups, pk=request.GET["group"])
+        group = get_object_or_404(groups, pk=id_param(request, "group"))
     elif request.user.is_deputy and request.user.current_deputy is not None:
         group = request.user.current_deputy.group
     else:

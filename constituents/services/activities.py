@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
 
 from deputies.models import Community, Constituency, Deputy
 from liaison.audit import audited
+from liaison.uploads import check_upload
 from liaison.validators import normalize_phone
 
 from ..conf import casework_setting
@@ -96,21 +97,12 @@ class RaisedProblem:
     constituent_indexes: tuple[int, ...] = ()
 
 
-def validate_photo(upload: UploadedFile) -> None:
-    """A real image no larger than the limit; the check opens the file, never trusts its name."""
-    limit = casework_setting("PHOTO_MAX_BYTES")
-    if upload.size > limit:
-        raise ValidationError(
-            f"照片“{upload.name}”有 {upload.size / 1024 / 1024:.1f} MB，超过 {limit // 1024 // 1024} MB 的上限。"
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(f"“{upload.name}”不是可以识别的图片文件，请上传 JPG 或 PNG 照片。") from error
-    finally:
-        upload.seek(0)
+def validate_photo(upload: UploadedFile) -> ContentFile:
+    """A real image within the size and pixel limits, by its content; returns what to store:
+    re-encoded without EXIF (no GPS), under an extension derived from the content."""
+    return check_upload(
+        upload, kinds=("image",), max_bytes=casework_setting("PHOTO_MAX_BYTES"),
+    ).file
 
 
 @transaction.atomic
@@ -158,8 +150,7 @@ def activity_log(
         raise ValidationError({"crowd_count": "人数不能为负数。"})
     if len(photos) > casework_setting("PHOTOS_PER_ACTIVITY"):
         raise ValidationError({"photos": f"每次活动最多上传 {casework_setting('PHOTOS_PER_ACTIVITY')} 张照片。"})
-    for upload, _caption in photos:
-        validate_photo(upload)
+    photos = [(validate_photo(upload), caption) for upload, caption in photos]
     if not constituents and not new_constituents and crowd_count == 0:
         raise ValidationError({"crowd_count": "请选择或新增联系的选民，或填写参加的选民人数。"})
 
@@ -215,8 +206,7 @@ def _responsible_deputy(deputies: Sequence[Deputy], acting_user) -> Deputy:
 def activity_photo_add(*, activity: ContactActivity, image: UploadedFile, caption: str = "", acting_user) -> ActivityPhoto:
     if activity.photos.count() >= casework_setting("PHOTOS_PER_ACTIVITY"):
         raise ValidationError({"image": f"每次活动最多上传 {casework_setting('PHOTOS_PER_ACTIVITY')} 张照片。"})
-    validate_photo(image)
-    photo = ActivityPhoto(activity=activity, image=image, caption=(caption or "")[:100])
+    photo = ActivityPhoto(activity=activity, image=validate_photo(image), caption=(caption or "")[:100])
     audited(photo, action="constituents.activity.photo_added", user=acting_user)
     photo.save()
     return photo

@@ -138,3 +138,12 @@ def test_a_wrong_phone_is_a_clear_error_and_nothing_is_lost(client, write_url):
     assert not Letter.objects.exists()
     assert submit(client, write_url, sender_phone="１３９ １２３４ ５６７８").status_code == 302
     assert Letter.objects.get().sender_contact == "13912345678"
+
+
+def test_the_letter_form_tells_what_is_collected_why_who_sees_it_and_how_long(client, write_url, settings):
+    settings.PERSONAL_DATA_RETENTION_YEARS = 5
+    page = client.get(write_url).content.decode()
+    notice = page[page.index('id="privacy-notice"'):]
+    for heading in ("收集哪些信息", "为什么收集", "谁能看到", "保存多久", "您的权利"):
+        assert heading in notice
+    assert "保存 5 年" in notice and "匿名化" in notice and "承办部门只看到问题内容" in notice

@@ -1,0 +1,33 @@
+"""Query-string numbers, read one way: a malformed or out-of-range value is a
+400 (Bad Request), never a server error (issue 9 §5)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_ID = 2**63 - 1  # a BIGINT primary key
+
+
+def _digits(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def year_param(request, name: str = "year", *, default: int | None = None) -> int | None:
+    """?year=2026 → 2026; blank → `default`; anything else → 400."""
+    value = _digits(request.GET.get(name))
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise BadRequest(f"年度“{value[:20]}”不正确，应为 {MIN_YEAR}—{MAX_YEAR} 之间的年份。")
+    return int(value)
+
+
+def id_param(request, name: str) -> int | None:
+    """?group=12 → 12; blank → None; anything else → 400."""
+    value = _digits(request.GET.get(name))
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+        raise BadRequest(f"参数“{name}”不正确。")
+    return int(value)
