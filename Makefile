@@ -25,7 +25,7 @@ run: APP_ENV = $(RUN_ENV)
 run: setup var/secret_key migrate demo static
 	@echo ""
 	@echo "代表联络已启动：http://$(HOST):$(PORT)/"
-	@echo "演示账号（密码 Demo@2026）：staff 工作人员 · committee 常委会 · liaison 联络员 · deputy 代表 · deputy2 第二组代表 · admin 超级用户"
+	@echo "演示账号（密码 Demo@2026）：staff 工作人员 · committee 常委会 · liaison 联络员 · deputy 代表 · deputy2 第二组代表 · dept、dept2 承办单位 · sysadmin、secadmin、auditadmin 三员 · admin 超级用户"
 	@echo "按 Ctrl+C 停止。"
 	@mkdir -p var/broker/processed
 	@$(RUN_ENV) WEB_BIND=$(HOST):$(PORT) exec $(PY) -m honcho start -f Procfile --no-colour

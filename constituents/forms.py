@@ -281,7 +281,7 @@ class AcceptForm(ForwardingChoiceForm):
 
 
 class MultipleAttachmentField(forms.FileField):
-    """PDF or images; what they really are is checked by content in constituents/attachments.py."""
+    """PDF or images; what they really are is checked by content in liaison/uploads.py (check_upload)."""
 
     widget = MultipleFileInput
 

@@ -218,7 +218,8 @@ def problem_record_reply(
 ) -> Forwarding:
     """Record a department's reply, as the department's, with its A/B/C/D class and attachments
     (PDF or images, checked by their content)."""
-    from ..attachments import check_attachment
+    from liaison.uploads import check_upload
+
     from ..models import ForwardingAttachment
 
     _lock(problem)
@@ -231,7 +232,12 @@ def problem_record_reply(
     attachments = list(attachments)
     if len(attachments) > casework_setting("ATTACHMENTS_PER_REPLY"):
         raise ValidationError({"attachments": f"附件最多 {casework_setting('ATTACHMENTS_PER_REPLY')} 个。"})
-    checked = [(upload, check_attachment(upload)) for upload in attachments]
+    try:  # PDF or images, by content; stored under a name and type the content gives, EXIF removed
+        checked = [(upload, check_upload(upload, kinds=("pdf", "image"),
+                                         max_bytes=casework_setting("ATTACHMENT_MAX_BYTES")))
+                   for upload in attachments]
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.messages}) from error
     if forwarding.status != Forwarding.Status.HANDLING:
         raise ValidationError(
             f"{forwarding.department}的办理状态为“{forwarding.get_status_display()}”，须先登记受理才能登记答复。"
@@ -249,12 +255,12 @@ def problem_record_reply(
     forwarding.reply_working_days, _estimate = working_days_between(forwarding.forwarded_on, replied_on)
     audited(forwarding, action="constituents.forwarding.replied", user=acting_user)
     forwarding.save()
-    for upload, content_type in checked:
+    for upload, safe in checked:
         attachment = ForwardingAttachment(
             forwarding=forwarding, original_name=(getattr(upload, "name", "") or "附件")[-120:],
-            content_type=content_type, size=upload.size, uploaded_by=acting_user,
+            content_type=safe.content_type, size=safe.file.size, uploaded_by=acting_user,
         )
-        attachment.file.save(upload.name or "附件", upload, save=False)
+        attachment.file.save(safe.file.name, safe.file, save=False)
         audited(attachment, action="constituents.attachment.added", user=acting_user)
         attachment.save()
     return forwarding

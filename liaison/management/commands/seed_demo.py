@@ -50,8 +50,8 @@ class Command(BaseCommand):
         context: dict = {"rng": rng, "password": DEMO_PASSWORD}
         started = time.monotonic()
         # The demo's notices are stamped in the past and count as e-mailed then
-        # (demo_clock.settle_notifications): queue no e-mail job for each of them.
-        with mock.patch("liaison.notifications._queue_emails"), transaction.atomic():
+        # (demo_clock.settle_notifications); their texts are not sent either.
+        with mock.patch("liaison.notifications._queue_texts"), transaction.atomic():
             for config in apps.get_app_configs():
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
