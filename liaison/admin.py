@@ -40,17 +40,21 @@ class UserAdmin(PersonalDataAdminMixin, SimpleHistoryAdmin, BaseUserAdmin):  # m
         if obj is None:  # the system administrator's new account: always a plain 代表 at first
             return ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
                     ("姓名与联系方式", {"fields": ("last_name", "first_name", "email", "phone")}))
-        return (
+        fieldsets = (
             ("姓名与联系方式", {"fields": self.CONTACT_FIELDS}),
             ("角色与状态", {"fields": ("role", "is_active", "must_change_password")}),
             ("重要日期", {"fields": ("last_login", "date_joined")}),
         )
+        # Phones and e-mails masked as on every admin page (PersonalDataAdminMixin).
+        return [(title, {**options, "fields": self._swap(options["fields"], request, obj)})
+                for title, options in fieldsets]
 
     def get_readonly_fields(self, request, obj=None):
         user = request.user
+        masked = set(super().get_readonly_fields(request, obj))  # the masked columns, read-only
         if user.is_superuser or obj is None:
-            return ()
-        readonly = {"last_login", "date_joined", "must_change_password"}
+            return tuple(sorted(masked))
+        readonly = {"last_login", "date_joined", "must_change_password"} | masked
         if not holds(user, "account.edit_contact"):
             readonly |= set(self.CONTACT_FIELDS)
         if not holds(user, "account.set_role") or obj.pk == user.pk or obj.is_superuser:

@@ -307,7 +307,7 @@ def test_admin_import_of_something_else_is_refused_in_chinese(client_of, roster_
     response = client_of(roster_staff).post(
         reverse("admin:deputies_deputy_import"), {"format": "0", "import_file": upload(b"not a spreadsheet", "a.xls")}
     )
-    assert "无法读取这个文件" in response.content.decode()
+    assert "不是可以识别的Excel（.xlsx）文件" in response.content.decode()
 
 
 def test_admin_import_of_an_empty_sheet_is_refused_in_chinese(client_of, roster_staff):
