@@ -13,12 +13,15 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 CAP = 10_000
+# A typed ?page= beyond this is treated as this (a 30-digit page number must not reach SQL's LIMIT).
+MAX_PAGE = 100_000
 
 
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, *, page_number=None, cap: int = CAP, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        wanted = int(page_number) if str(page_number or "").isdigit() else 1
+        text = str(page_number or "")
+        wanted = min(int(text), MAX_PAGE) if text.isascii() and text.isdigit() and len(text) < 10 else 1
         self.cap = max(cap, (wanted + 10) * per_page)
 
     @cached_property
@@ -46,4 +49,7 @@ class CappedPaginator(Paginator):
 
 
 def capped_page(object_list, per_page: int, page_number):
+    text = str(page_number or "")
+    if text.isascii() and text.isdigit() and (len(text) >= 10 or int(text) > MAX_PAGE):
+        page_number = MAX_PAGE  # then the last page, as for any page past the end
     return CappedPaginator(object_list, per_page, page_number=page_number).get_page(page_number)
