@@ -33,8 +33,11 @@ FIXED_PAGES = {
                   "/reports/public/"],
     "signed_in": ["/", "/notifications/"],
 }
-# Not pages of this app's own: Django's admin, files, PDFs, the logout.
-SKIP = re.compile(r"^/(admin/|media/|static/|accounts/logout/|reports/pdf/)|/photos/\d+/|\.(pdf|xlsx|csv|png|jpe?g)$")
+# Not pages of this app's own: Django's admin, files, PDFs, downloads (exports, attachments), the logout.
+SKIP = re.compile(r"^/(admin/|media/|static/|accounts/logout/|reports/pdf/)|/photos/\d+/|/export/|/download/"
+                  r"|/attachments/\d+/|\.(pdf|xlsx|csv|png|jpe?g)$")
+# A list's "导出 Excel" link is the same page with ?export=xlsx: a download, not a page.
+SKIP_QUERY = re.compile(r"(^|&)export=")
 # Text that only shows up when a template printed a missing or raw value.
 LEAKS = re.compile(r"(?<![A-Za-z])(None|nan|NaN)(?![A-Za-z])|\[\]|\{\{|\{%")
 
@@ -83,7 +86,8 @@ def local_path(href: str | None, base_url: str) -> str | None:
     if not href.startswith("/") or href.startswith("//"):
         return None
     href = href.split("#")[0]
-    if SKIP.search(urlsplit(href).path):
+    parts = urlsplit(href)
+    if SKIP.search(parts.path) or SKIP_QUERY.search(parts.query):
         return None
     return href
 
