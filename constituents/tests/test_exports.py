@@ -20,7 +20,7 @@ def _sheet(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
-    return rows[0], [dict(zip(rows[0], values)) for values in rows[1:]]
+    return rows[0], [dict(zip(rows[0], values, strict=True)) for values in rows[1:]]
 
 
 def test_the_problem_export_carries_the_lifecycle_of_each_case(client_of, liaison_a, deputy_a, community_a):
