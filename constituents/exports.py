@@ -74,3 +74,78 @@ def export_problems(request, queryset):
         request, title="群众诉求", queryset=queryset, headers=PROBLEM_HEADERS, widths=PROBLEM_WIDTHS,
         row=lambda problem, export: problem_row(problem, export, user=user),
     )
+
+
+ACTIVITY_HEADERS = [
+    "编号", "活动日期", "组织方式", "活动形式", "“三问”类型", "活动地点", "代表组", "选区", "参加代表",
+    "登记选民数", "参加群众人数", "活动情况",
+]
+ACTIVITY_WIDTHS = [8, 14, 12, 12, 10, 20, 12, 10, 24, 10, 10, 40]
+
+
+def activity_row(activity, export: Export) -> list:
+    # Constituents are counted, not named: the activity list holds no personal data.
+    return [
+        activity.pk, activity.held_on, activity.get_organizer_display(), activity.get_form_display(),
+        activity.get_ask_type_display(), activity.place, activity.group.name if activity.group else "",
+        activity.constituency.name if activity.constituency else "",
+        "、".join(deputy.name for deputy in activity.deputies.all()), activity.constituent_count,
+        activity.crowd_count, activity.summary,
+    ]
+
+
+def export_activities(request, queryset):
+    return export_xlsx(request, title="联系选民活动", queryset=queryset, headers=ACTIVITY_HEADERS,
+                       widths=ACTIVITY_WIDTHS, row=activity_row)
+
+
+SUGGESTION_HEADERS = [
+    "编号", "类型", "标题（案由）", "问题类别", "代表组", "领衔代表", "提出代表人数", "状态", "提交日期",
+    "交办日期", "主办单位", "答复期限", "答复日期", "答复类别", "代表满意度", "相关群众诉求数",
+]
+SUGGESTION_WIDTHS = [8, 8, 40, 12, 12, 10, 10, 10, 14, 14, 20, 14, 14, 10, 10, 10]
+
+
+def suggestion_row(suggestion, export: Export) -> list:
+    return [
+        suggestion.pk, suggestion.get_kind_display(), suggestion.title, suggestion.get_category_display(),
+        suggestion.group.name if suggestion.group else "",
+        suggestion.lead_deputy.name if suggestion.lead_deputy else "", suggestion.proposer_count,
+        suggestion.get_state_display(), suggestion.submitted_on, suggestion.assigned_on,
+        suggestion.lead_department.name if suggestion.lead_department else "", suggestion.reply_due,
+        suggestion.replied_on, suggestion.get_result_class_display() if suggestion.result_class else "",
+        suggestion.get_satisfaction_display() if suggestion.satisfaction else "", suggestion.problem_count,
+    ]
+
+
+def export_suggestions(request, queryset):
+    return export_xlsx(request, title="议案建议", queryset=queryset, headers=SUGGESTION_HEADERS,
+                       widths=SUGGESTION_WIDTHS, row=suggestion_row)
+
+
+FIGURE_HEADERS = [
+    "排名", "名称", "转交", "退办", "已由建议答复", "签收及时率", "按期答复率", "解决率", "满意率", "回访人次",
+    "首次办复解决率", "发回重办率", "平均答复用时（工作日）", "承办件数",
+]
+FIGURE_WIDTHS = [8, 24, 8, 8, 12, 12, 12, 10, 10, 10, 14, 12, 16, 10]
+_RATES = ("response_rate", "on_time_reply_rate", "solved_rate", "satisfaction_rate")
+
+
+def _percent(rate):
+    return None if rate is None else round(float(rate) * 100, 1)
+
+
+def figure_row(row: dict, export: Export) -> list:
+    """A department, a group or the district: rates as percentages (one decimal)."""
+    return [
+        row.get("rank") or ("件数不足" if row.get("ranked") is False else ""), row["name"], row["received"],
+        row["returned"], row["by_suggestion"], *(_percent(row[key]) for key in _RATES), row["reached"],
+        _percent(row["first_time_solved_rate"]), _percent(row["sent_back_rate"]),
+        None if row["mean_reply_days"] is None else round(float(row["mean_reply_days"]), 1), row.get("kept"),
+    ]
+
+
+def export_department_figures(request, *, period, rows: list[dict], groups: list[dict], district: dict):
+    lines = [{**district, "name": "全区合计"}] + rows + [{**group, "name": f"代表组：{group['name']}"} for group in groups]
+    return export_xlsx(request, title=f"有关部门办理情况{period.label}", queryset=lines, count=len(lines),
+                       headers=FIGURE_HEADERS, widths=FIGURE_WIDTHS, row=figure_row)

@@ -7,8 +7,10 @@ from django.shortcuts import get_object_or_404, render
 
 from deputies.models import Term
 from liaison.audit import history_of, log_access
+from liaison.exports import export_url, wants_xlsx
 from liaison.params import year_param
 
+from .exports import export_department_figures
 from .filters import ConstituentFilter
 from .models import Constituent, Problem, ProblemFeedback
 from .models_handling import Callback
@@ -99,10 +101,13 @@ def department_stats(request):
     quarter = int(quarter_text) if quarter_text else None
     period = figures.Period(year, quarter)
     forwardings = Forwarding.objects.visible_to(request.user)
+    rows = figures.department_figures(forwardings, period)
+    groups = figures.group_figures(forwardings, period)
+    district = figures.district_figures(forwardings, period)
+    if wants_xlsx(request):
+        return export_department_figures(request, period=period, rows=rows, groups=groups, district=district)
     return render(request, "constituents/department_stats.html", {
         "period": period, "year": year, "quarter": quarter, "years": _term_years(today),
-        "rows": figures.department_figures(forwardings, period),
-        "groups": figures.group_figures(forwardings, period),
-        "district": figures.district_figures(forwardings, period),
+        "rows": rows, "groups": groups, "district": district, "export_url": export_url(request),
         "definitions": figures.definitions(), "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })

@@ -102,3 +102,69 @@ def test_the_problem_export_query_count_does_not_grow_with_rows(client_of, liais
     )
     _, rows = _sheet(response)
     assert len(rows) == 1 + grow_by
+
+
+# --- the other lists --------------------------------------------------------------
+
+
+def test_the_activity_export_keeps_the_filters_and_the_scope(client_of, staff_user, deputy_a, deputy_b,
+                                                             assert_flat_queries):
+    from constituents.models import ActivityForm
+    from constituents.tests.factories import ContactActivityFactory
+
+    visit = ContactActivityFactory(constituency=deputy_a.constituency, form=ActivityForm.VISIT, deputies=[deputy_a],
+                                   place="幸福里活动室")
+    ContactActivityFactory(constituency=deputy_a.constituency, form=ActivityForm.SURVEY, deputies=[deputy_a])
+    theirs = ContactActivityFactory(constituency=deputy_b.constituency, form=ActivityForm.SURVEY, deputies=[deputy_b])
+    url = reverse("constituents:activity_list")
+
+    _, rows = _sheet(client_of(staff_user).get(url, {"export": "xlsx", "form": ActivityForm.VISIT}))
+    assert [(row["编号"], row["活动地点"], row["参加代表"]) for row in rows] == [(visit.pk, "幸福里活动室", "张建国")]
+    assert "导出 Excel" in client_of(staff_user).get(url).content.decode()
+    _, rows = _sheet(client_of(deputy_b.user).get(url, {"export": "xlsx"}))
+    assert [row["编号"] for row in rows] == [theirs.pk]
+    assert_flat_queries(
+        client_of(staff_user), url, params={"export": "xlsx"},
+        grow=lambda: ContactActivityFactory.create_batch(8, constituency=deputy_a.constituency, deputies=[deputy_a]),
+    )
+
+
+def test_the_suggestion_export_keeps_the_filters_and_the_scope(client_of, liaison_a, deputy_a, deputy_b):
+    from constituents import services
+    from constituents.models import Suggestion
+
+    def draft(deputy, title, kind=Suggestion.Kind.SUGGESTION):
+        return services.suggestion_draft(
+            kind=kind, title=title, content="多个社区反映路灯损坏……", category=ProblemCategory.URBAN_CONSTRUCTION,
+            lead_deputy=deputy, proposers=(), problems=(), research_notes="走访", acting_user=deputy.user,
+        )
+
+    ours = draft(deputy_a, "关于改造老旧小区照明设施的建议")
+    draft(deputy_a, "关于增设公交站点的议案", kind=Suggestion.Kind.BILL)
+    draft(deputy_b, "乙组的建议")
+    url = reverse("constituents:suggestion_list")
+
+    _, rows = _sheet(client_of(liaison_a).get(url, {"export": "xlsx", "kind": Suggestion.Kind.SUGGESTION}))
+    assert [(row["编号"], row["标题（案由）"], row["领衔代表"]) for row in rows] == [
+        (ours.pk, "关于改造老旧小区照明设施的建议", "张建国")]
+    assert "导出 Excel" in client_of(liaison_a).get(url).content.decode()
+
+
+def test_the_department_figures_export_has_the_pages_numbers(client_of, staff_user, liaison_a, deputy_a,
+                                                             community_a):
+    department = DepartmentFactory(name="区城市管理局")
+    drive(register(deputy_a, liaison_a, constituents=[ConstituentFactory(community=community_a)]),
+          Problem.State.FED_BACK, liaison_a, department=department)
+    client = client_of(staff_user)
+    url = reverse("constituents:department_stats")
+    page = client.get(url, {"year": 2026}).content.decode()
+    assert "year=2026&amp;export=xlsx" in page
+
+    response = client.get(url, {"year": 2026, "export": "xlsx"})
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    _, rows = _sheet(response)
+    names = [row["名称"] for row in rows]
+    assert names == ["全区合计", "区城市管理局", "代表组：甲代表组"]
+    assert rows[1]["转交"] == 1 and rows[1]["按期答复率"] == 100.0
+    _, empty = _sheet(client.get(url, {"year": 2025, "export": "xlsx"}))
+    assert [row["转交"] for row in empty] == [0]
