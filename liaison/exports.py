@@ -33,6 +33,7 @@ from .security import client_ip
 MAX_ROWS = 5000
 CHUNK_SIZE = 1000
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
 EXPORT_PARAM = "export"
 
 
@@ -78,8 +79,12 @@ def _cells(sheet, values: Sequence):
     cells = []
     for value in values:
         if isinstance(value, dt.datetime):
+            # Excel has no time zones: the office's local time (Asia/Shanghai).
             value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        if isinstance(value, dt.date):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = DATETIME_FORMAT
+            cells.append(cell)
+        elif isinstance(value, dt.date):
             cell = WriteOnlyCell(sheet, value=value)
             cell.number_format = DATE_FORMAT
             cells.append(cell)

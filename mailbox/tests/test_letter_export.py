@@ -28,6 +28,7 @@ def test_the_letter_export_masks_the_sender_unless_the_user_may_see_it(open_box,
     (masked,) = _rows(client_of(committee_user).get(url, {"export": "xlsx"}))
     assert masked["编号"] == letter.pk and masked["来信人"] == "赵**" and masked["联系方式"] == "已留（隐藏）"
     assert masked["进展"] == "待送交代表" and masked["来信内容"] == "小区路灯坏了三个月没人修"
+    assert masked["收信时间"] == dt.datetime(2026, 11, 2, 9, 0)  # the office's local time
     assert not AccessLog.objects.exists()
 
     (whole,) = _rows(client_of(liaison_a).get(url, {"export": "xlsx"}))
