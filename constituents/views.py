@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404, render
 
 from deputies.models import Term
 from liaison.audit import history_of, log_access
+from liaison.exports import export_url, wants_xlsx
 from liaison.params import year_param
 
+from .exports import export_department_figures
 from .filters import ConstituentFilter
-from .models import Constituent
+from .models import Constituent, Problem, ProblemFeedback
+from .models_handling import Callback
 from .services import may_see_in_full
 
 
@@ -50,8 +53,29 @@ def constituent_detail(request, pk: int):
             "may_reveal": may_see_in_full(request.user, constituent),
             "mask_reason": "" if request.user.is_office_staff or request.user.is_liaison else _mask_reason(request.user),
             "history": history_of(constituent) if request.user.is_office_staff and show_full else None,
+            **_casework_of(request.user, constituent),
         },
     )
+
+
+def _casework_of(user, constituent: Constituent) -> dict:
+    """The problems this constituent raised and what they were told (issue 12 §7), each scoped
+    by visible_to: a deputy of another group sees none of them, a department no 回访."""
+    problems = (
+        Problem.objects.visible_to(user).filter(constituents=constituent)
+        .only("id", "text", "state", "raised_on", "category").order_by("-raised_on", "-id")
+    )
+    feedbacks = (
+        ProblemFeedback.objects.visible_to(user).filter(constituent=constituent)
+        .select_related("problem").only("id", "status", "method", "told_on", "note", "round",
+                                         "problem__id", "problem__text").order_by("-created_at", "-id")
+    )
+    callbacks = (
+        Callback.objects.visible_to(user).filter(constituent=constituent)
+        .select_related("problem").only("id", "result", "called_on", "note", "round", "sent_back",
+                                         "problem__id", "problem__text").order_by("-called_on", "-id")
+    )
+    return {"problems": list(problems), "feedbacks": list(feedbacks), "callbacks": list(callbacks)}
 
 
 def _term_years(today) -> list[int]:
@@ -77,10 +101,13 @@ def department_stats(request):
     quarter = int(quarter_text) if quarter_text else None
     period = figures.Period(year, quarter)
     forwardings = Forwarding.objects.visible_to(request.user)
+    rows = figures.department_figures(forwardings, period)
+    groups = figures.group_figures(forwardings, period)
+    district = figures.district_figures(forwardings, period)
+    if wants_xlsx(request):
+        return export_department_figures(request, period=period, rows=rows, groups=groups, district=district)
     return render(request, "constituents/department_stats.html", {
         "period": period, "year": year, "quarter": quarter, "years": _term_years(today),
-        "rows": figures.department_figures(forwardings, period),
-        "groups": figures.group_figures(forwardings, period),
-        "district": figures.district_figures(forwardings, period),
+        "rows": rows, "groups": groups, "district": district, "export_url": export_url(request),
         "definitions": figures.definitions(), "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })

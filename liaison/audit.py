@@ -171,6 +171,8 @@ ACTION_LABELS = {
     "accounts.user.delete_refused": "删除账号被拒绝",
     "audit.log.searched": "查询审计日志",
     "audit.log.exported": "导出审计日志",
+    # Excel export of list pages (issue 12 §2, liaison/exports.py).
+    "liaison.list.exported": "导出列表（Excel）",
     "audit.records.purged": "清理超过保存期限的审计记录",
     "constituents.feedback.queued": "生成待反馈事项",
     "mailbox.summary.opened": "生成季度汇总草稿",

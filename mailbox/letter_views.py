@@ -16,12 +16,14 @@ from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
 from liaison.autocomplete import AutocompleteWidget
+from liaison.exports import export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
 from liaison.params import id_param
 from liaison.permissions import require_write
 
 from . import services
+from .exports import export_letters
 from .forms import DeliverForm, ReplyForm
 from .models import Letter
 
@@ -81,10 +83,12 @@ def letter_list(request):
     group_id = id_param(request, "group")
     if group_id:
         letters = letters.filter(problem__group_id=group_id)
+    if wants_xlsx(request):
+        return export_letters(request, letters, sender_in_full=may_see_sender(request.user))
     page = capped_page(letters, 50, request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,
-        "group_id": group_id,
+        "group_id": group_id, "export_url": export_url(request),
         "group_field": AutocompleteWidget(
             "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
         ).render("group", group_id, attrs={"id": "id_group"}),
