@@ -23,6 +23,7 @@ class LiaisonConfig(AppConfig):
         # sec-data: every free-text field has a length limit, whatever path saves it.
         from django.db.models.signals import pre_save
 
-        from .limits import enforce_text_limits
+        from .limits import enforce_text_limits, limit_admin_text_fields
 
         pre_save.connect(enforce_text_limits, dispatch_uid="liaison.enforce_text_limits")
+        limit_admin_text_fields()

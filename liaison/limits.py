@@ -10,6 +10,7 @@ import) with a Chinese ValidationError.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 REPORT_PART = 5_000  # each of the five parts of a duty report or written report
@@ -53,3 +54,29 @@ def enforce_text_limits(sender, instance, raw=False, **kwargs) -> None:
             errors[field.name] = f"“{field.verbose_name}”最多 {limit} 个字，现在有 {len(value)} 个字，请精简后再保存。"
     if errors:
         raise ValidationError(errors)
+
+
+def limit_admin_text_fields() -> None:
+    """The admin's forms show and check the same limits, so an over-long text there is a form
+    error in Chinese, not a refused save (the admin builds its forms from the models, whose
+    TextFields carry no max_length of their own)."""
+    from django.contrib.admin.options import BaseModelAdmin
+
+    original = BaseModelAdmin.formfield_for_dbfield
+    if getattr(original, "limits_text", False):
+        return
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = original(self, db_field, request, **kwargs)
+        model = getattr(db_field, "model", None)
+        if (formfield is not None and isinstance(db_field, models.TextField) and model is not None
+                and model._meta.app_label in PROJECT_APPS and getattr(formfield, "max_length", None) is None):
+            limit = text_limit(model, db_field)
+            if limit:
+                formfield.max_length = limit
+                formfield.validators.append(MaxLengthValidator(limit))
+                formfield.widget.attrs.setdefault("maxlength", str(limit))
+        return formfield
+
+    formfield_for_dbfield.limits_text = True
+    BaseModelAdmin.formfield_for_dbfield = formfield_for_dbfield

@@ -86,6 +86,8 @@ def _send(message: OutboxMessage, broker) -> None:
     from .celery import app
 
     if app.conf.task_always_eager:  # tests and single-process runs: run it here and now
+        if message.task not in app.tasks:
+            app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery is lazy)
         app.tasks[message.task].apply(args=message.args, kwargs=message.kwargs, throw=True)
     else:
         app.send_task(message.task, args=message.args, kwargs=message.kwargs, connection=broker, retry=False)

@@ -39,3 +39,29 @@ def test_problem_text_is_limited_in_services(deputy_a, staff_user):
     problem.text = "路" * (limits.LONG_TEXT + 1)
     with pytest.raises(ValidationError, match=f"最多 {limits.LONG_TEXT} 个字"):
         problem.save()
+
+
+def test_the_admin_forms_check_the_same_limits(rf, staff_user):
+    """An over-long text typed in 管理后台 is a form error in Chinese, not a refused save (a 500)."""
+    from django.contrib import admin
+    from django.db import models as db_models
+
+    from liaison.limits import PROJECT_APPS, text_limit
+
+    request = rf.get("/admin/")
+    request.user = staff_user
+    checked = 0
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, db_models.TextField) and field.model._meta.app_label in PROJECT_APPS:
+                formfield = model_admin.formfield_for_dbfield(field, request)
+                assert formfield.max_length == text_limit(model, field), f"{model._meta.label}.{field.name}"
+                checked += 1
+    assert checked >= 10
+    from mailbox.models import QuarterlySummary
+
+    form_class = admin.site._registry[QuarterlySummary].get_form(request)
+    form = form_class(data={"remarks": "说" * 6000})
+    assert "remarks" in form.errors and "5000" in str(form.errors["remarks"])
