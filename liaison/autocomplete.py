@@ -48,7 +48,7 @@ class AutocompleteWidget(forms.Widget):
 
 def autocomplete_response(queryset, request, *, field: str = "name") -> JsonResponse:
     """The first matches of ?q= as [{"id": …, "text": …}] (empty q: the first rows)."""
-    q = request.GET.get("q", "").strip()[:40]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
     if q:
         queryset = queryset.filter(**{f"{field}__contains": q})
     rows = [{"id": row.pk, "text": str(row)} for row in queryset.order_by(field, "pk")[:LIMIT]]

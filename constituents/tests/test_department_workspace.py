@@ -128,7 +128,7 @@ def test_reply_with_files_checked_by_content_and_downloaded_in_scope(client_of, 
     data = {"forwarding": forwarding.pk, "replied_on": "2026-09-10", "result_class": "A", "reply_text": "已维修"}
     fake = SimpleUploadedFile("现场照片.png", b"MZ\x90\x00 not an image", content_type="image/png")
     page = client.post(step_url(problem, "reply", forwarding), {**data, "attachments": [fake]}).content.decode()
-    assert "不是 PDF 或图片文件" in page
+    assert "“现场照片.png”不是可以识别的PDF 文件或图片" in page
     forwarding.refresh_from_db()
     assert forwarding.status == Forwarding.Status.HANDLING and not forwarding.attachments.exists()
     files = [SimpleUploadedFile("答复函.pdf", PDF, content_type="application/pdf"),
