@@ -9,16 +9,15 @@ error; axe-core may find no serious or critical WCAG 2.1 A/AA violation.
 
 from __future__ import annotations
 
-import importlib
 import random
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
+from liaison.management.commands.seed_demo import seed_every_app
 from liaison.models import Role, User
 from liaison.tests import crawl
 
@@ -30,14 +29,7 @@ def seed_demo_district() -> None:
     """What `seed_demo` builds, without its DEBUG guard (each app's `demo.seed`, in app order)."""
     context = {"rng": random.Random(2026), "password": "Demo@2026"}
     with transaction.atomic():
-        for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as error:
-                if error.name == f"{config.name}.demo":
-                    continue
-                raise
-            module.seed(context)
+        seed_every_app(context)
 
 
 @pytest.fixture

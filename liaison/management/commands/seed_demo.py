@@ -52,17 +52,22 @@ class Command(BaseCommand):
         # The demo's notices are stamped in the past and count as e-mailed then
         # (demo_clock.settle_notifications); their texts are not sent either.
         with mock.patch("liaison.notifications._queue_texts"), transaction.atomic():
-            for config in apps.get_app_configs():
-                try:
-                    module = importlib.import_module(f"{config.name}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name == f"{config.name}.demo":
-                        continue
-                    raise
-                module.seed(context)
-                self.stdout.write(f"  {config.verbose_name}：完成")
+            seed_every_app(context, done=lambda label: self.stdout.write(f"  {label}：完成"))
         settle_notifications()  # after the commit: some notices are sent on commit
         self.stdout.write(self.style.SUCCESS(f"示范区演示数据已生成（{time.monotonic() - started:.1f} 秒）。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, label in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<10}{label}")
+
+
+def seed_every_app(context: dict, *, done=lambda label: None) -> None:
+    """Each app's `demo.seed(context)`, in app order (apps without a demo module are skipped)."""
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as error:
+            if error.name == f"{config.name}.demo":
+                continue
+            raise
+        module.seed(context)
+        done(config.verbose_name)
