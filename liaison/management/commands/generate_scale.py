@@ -151,9 +151,9 @@ class Command(BaseCommand):
                            AND NOT EXISTS (SELECT 1 FROM deputies_deputygroup_liaisons l
                                            WHERE l.deputygroup_id = dg.id))
                INSERT INTO liaison_user (password, is_superuser, username, first_name, last_name, email,
-                                         is_staff, is_active, date_joined, role, phone)
+                                         is_staff, is_active, date_joined, role, phone, must_change_password)
                SELECT '!', false, 'scale-liaison-' || g.id, '联络员', '测' || g.id, '', false, true, now(),
-                      'liaison', '' FROM g
+                      'liaison', '', false FROM g
                ON CONFLICT (username) DO NOTHING""", [])
         added = cursor.rowcount
         cursor.execute(
@@ -179,9 +179,9 @@ class Command(BaseCommand):
         constituencies = self._count(cursor, "scale_constituency")
         cursor.execute(
             """INSERT INTO liaison_user (password, is_superuser, username, first_name, last_name, email,
-                                        is_staff, is_active, date_joined, role, phone)
+                                        is_staff, is_active, date_joined, role, phone, must_change_password)
                SELECT '!', false, 'scale-deputy-' || (%s + n), '代表' || n, '测', '', false, true, now(),
-                      'deputy', '' FROM generate_series(1, %s) n WHERE n %% 10 <> 0""", [base, missing])
+                      'deputy', '', false FROM generate_series(1, %s) n WHERE n %% 10 <> 0""", [base, missing])
         cursor.execute(
             """INSERT INTO deputies_deputy (term_id, group_id, constituency_id, name, gender, ethnicity,
                    birth_month, party, work_unit, phone, status, left_on, user_id, is_exemplary)
@@ -274,7 +274,7 @@ class Command(BaseCommand):
             f"""INSERT INTO constituents_problem (source, state, text, category, is_livelihood, group_id, deputy_id,
                    constituency_id, community_id, visit_id, raised_on, round, state_since, outcome, result_on,
                    result_summary, unsolvable_reason, fed_back_on, feedback_method, reopen_reason,
-                   registered_by_id, created_at, updated_at)
+                   registered_by_id, created_at, updated_at, result_source, result_proxy_contact)
                SELECT CASE WHEN n %% 10 < 6 THEN 'visit' WHEN n %% 10 < 9 THEN 'letter' ELSE 'online' END,
                       s.state, ({_array(TEXTS)})[1 + n %% {len(TEXTS)}] || '（编号' || n || '）',
                       ({_array(CATEGORIES)})[1 + n %% {len(CATEGORIES)}], n %% 7 = 0,
@@ -288,7 +288,8 @@ class Command(BaseCommand):
                       CASE WHEN s.state IN ('resolved', 'fed_back') THEN '已协调有关部门处理完毕。' ELSE '' END,
                       CASE WHEN s.state = 'unsolvable' THEN '资金尚未落实，已列入明年计划。' ELSE '' END,
                       CASE WHEN s.state = 'fed_back' THEN LEAST(s.raised + 25, current_date) END,
-                      CASE WHEN s.state = 'fed_back' THEN 'phone' ELSE '' END, '', NULL, now(), now()
+                      CASE WHEN s.state = 'fed_back' THEN 'phone' ELSE '' END, '', NULL, now(), now(),
+                      CASE WHEN s.state IN ('resolved', 'unsolvable', 'fed_back') THEN 'department' ELSE '' END, ''
                FROM generate_series(1, %s::bigint) n
                JOIN scale_owner o ON o.rn = n %% %s
                CROSS JOIN LATERAL (
@@ -326,7 +327,8 @@ class Command(BaseCommand):
         cursor.execute(
             """INSERT INTO constituents_forwarding (problem_id, department_id, round, status, forwarded_on, deadline,
                    deadline_is_estimate, accepted_on, replied_on, reply_text, result_class, returned_on,
-                   return_reason, forwarded_by_id)
+                   return_reason, forwarded_by_id, deadline_in_working_days, accept_proxy_contact, needs_contact,
+                   reply_proxy_contact, return_proxy_contact)
                SELECT p.id, d.id, 1,
                       CASE p.state WHEN 'forwarded' THEN 'pending' WHEN 'handling' THEN 'handling' ELSE 'replied' END,
                       p.state_since, p.state_since + 21, false,
@@ -335,7 +337,7 @@ class Command(BaseCommand):
                       CASE WHEN p.state NOT IN ('forwarded', 'handling') THEN '已办理，详见办理结果。' ELSE '' END,
                       CASE WHEN p.state NOT IN ('forwarded', 'handling')
                            THEN (ARRAY['A','A','B','C','D'])[1 + p.id %% 5] ELSE '' END,
-                      NULL, '', NULL
+                      NULL, '', NULL, false, '', false, '', ''
                FROM constituents_problem p
                CROSS JOIN generate_series(1, 2) k
                JOIN scale_department d ON d.rn = (p.id * k * 13) %% %s
