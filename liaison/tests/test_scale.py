@@ -103,3 +103,28 @@ def test_the_replica_router_sends_only_lag_tolerant_reads_outside_transactions(d
     assert router.allow_migrate("replica", "liaison") is False
     # Tests run inside a transaction: a read there must see its own writes, so it stays on the primary.
     assert router.db_for_read(FigureSnapshot) == "default"
+
+
+def test_generate_scale_fills_every_table_it_names_and_adds_nothing_twice(db, staff_user, community_a, monkeypatch):
+    """The benchmark's data generator writes raw SQL: a model that gains a NOT NULL column must be
+    named there too, or `make bench` breaks. SQLite is refused in Chinese."""
+    import pytest
+    from django.core.management import CommandError, call_command
+    from django.db import connection
+
+    from constituents.models import Forwarding, Problem
+    from liaison.management.commands import generate_scale
+
+    if connection.vendor != "postgresql":
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command("generate_scale", "--scale", "district")
+        return
+    tiny = generate_scale.Scale(deputies=30, groups=4, problems=400, mailboxes=12, constituents=200,
+                                departments=5, opening_weeks=3)
+    monkeypatch.setitem(generate_scale.SCALES, "district", tiny)
+    call_command("generate_scale", "--scale", "district", stdout=open("/dev/null", "w"))
+    assert Problem.objects.count() == 400
+    assert Forwarding.objects.exists()
+    assert Problem.objects.filter(state=Problem.State.FED_BACK).exclude(result_source="").exists()
+    call_command("generate_scale", "--scale", "district", stdout=open("/dev/null", "w"))
+    assert Problem.objects.count() == 400

@@ -82,6 +82,7 @@ class Command(BaseCommand):
             t0 = time.monotonic()
             with transaction.atomic(), connection.cursor() as cursor:
                 added = step(cursor, scale)
+                cursor.execute("DISCARD TEMP")  # ON COMMIT DROP never fires inside an outer transaction (tests)
             if added:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")  # fresh statistics before the next step joins what this one made
