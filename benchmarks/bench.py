@@ -56,6 +56,7 @@ def manage(scale: str, *args: str, debug: bool = False, check: bool = True) -> s
     env = bench_env(scale)
     if debug:  # seed_demo (run by generate_scale on an empty database) refuses to run with DEBUG off
         env["DEBUG"] = "true"
+        env["LIAISON_ALLOW_DEMO"] = "true"
     return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, text=True,
                           capture_output=True)
 
