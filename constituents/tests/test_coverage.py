@@ -72,7 +72,7 @@ def test_planner_page_shows_the_matrix_the_percentage_and_links(register, client
     assert page.count("未联系</span>") == 3
     assert "名册无此类选民" in page  # e.g. nobody 特困户 is registered in 和平社区
     # A covered cell links to the activities that reached it; a gap to the form, prefilled.
-    covered = re.search(r'href="([^"]*community=%d[^"]*category=low_income[^"]*)"' % community_a.pk, page)
+    covered = re.search(rf'href="([^"]*community={community_a.pk}[^"]*category=low_income[^"]*)"', page)
     assert covered is not None
     listed = client_of(staff_user).get(covered.group(1).replace("&amp;", "&")).content.decode()
     assert register["visit"].get_absolute_url() in listed
@@ -97,7 +97,7 @@ def test_activity_list_matches_community_and_category_on_the_same_person(client_
 
 def test_group_page_shows_coverage_as_a_percentage(register, client_of, liaison_a, group_a):
     page = client_of(liaison_a).get(group_a.get_absolute_url()).content.decode()
-    assert "“三问”覆盖（%d年）" % THIS_YEAR in page
+    assert f"“三问”覆盖（{THIS_YEAR}年）" in page
     assert "25%" in page and "尚未联系 3 个" in page
     assert reverse("constituents:coverage_group", args=[group_a.pk]) in page
 
