@@ -24,8 +24,8 @@ def coverage_group_panel(group: DeputyGroup, user):
 @register.inclusion_tag("constituents/_coverage_suggestions_body.html")
 def coverage_suggestions(deputy: Deputy | None, user, limit: int = 5):
     """Where the deputy might go next: the uncovered cells of their constituency with the most people."""
-    if deputy is None or user is None or not user.is_authenticated:
-        return {"deputy": None}
+    if deputy is None or user is None or not user.is_authenticated or user.has_left_office:
+        return {"deputy": None}  # a deputy who left office no longer visits (and sees no constituents)
     year = timezone.localdate().year
     constituency = Constituency.objects.visible_to(user).filter(pk=deputy.constituency_id).first()
     if constituency is None:

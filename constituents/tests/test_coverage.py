@@ -12,7 +12,7 @@ from django.utils import timezone
 from constituents import coverage
 from constituents.models import AskType, ConstituentCategory
 from constituents.tests.factories import ConstituentFactory, ContactActivityFactory
-from deputies.models import Constituency
+from deputies.models import Constituency, Deputy, DeputyStatus
 from deputies.tests.factories import CommunityFactory
 
 Category = ConstituentCategory
@@ -176,3 +176,9 @@ def test_activity_form_opens_prefilled_for_a_gap(register, client_of, deputy_a, 
     boxes = re.findall(r'<input[^>]*name="constituents"[^>]*>', page)
     assert len(boxes) == 3  # the three well-educated voters of 和平社区, to tick when met
     assert not any("checked" in box for box in boxes)
+
+
+def test_a_deputy_who_left_office_gets_no_suggestions(register, client_of, deputy_a):
+    Deputy.objects.filter(pk=deputy_a.pk).update(status=DeputyStatus.RESIGNED, left_on=timezone.localdate())
+    page = client_of(deputy_a.user).get(reverse("home")).content.decode()
+    assert "下一步去哪里" not in page
