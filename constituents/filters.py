@@ -86,10 +86,16 @@ class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
                                              empty_label="全部代表组")
     deputy = django_filters.ModelChoiceFilter(label="代表", field_name="deputies", queryset=Deputy.objects.none(),
                                               empty_label="全部代表")
+    # Whom an activity met, as the 三问 coverage planner links to it: a community and/or a voter
+    # category of one and the same constituent (filter_queryset applies the two together).
+    community = django_filters.NumberFilter(method="filter_met", widget=forms.HiddenInput(),
+                                            min_value=1, max_value=MAX_ID)
+    category = django_filters.ChoiceFilter(label="联系的选民类别", choices=ConstituentCategory.choices,
+                                           method="filter_met", empty_label="全部类别")
 
     class Meta:
         model = ContactActivity
-        fields = ["year", "ask_type", "form", "organizer", "group", "deputy"]
+        fields = ["year", "ask_type", "form", "organizer", "group", "deputy", "community", "category"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +103,21 @@ class ContactActivityFilter(_ScopedChoicesMixin, django_filters.FilterSet):
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(held_on__year=int(value)) if value else queryset
+
+    def filter_met(self, queryset, name, value):
+        return queryset  # see filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        community, category = self.form.cleaned_data.get("community"), self.form.cleaned_data.get("category")
+        if not community and not category:
+            return queryset
+        met = ContactActivity.constituents.through.objects.filter(contactactivity_id=OuterRef("pk"))
+        if community:
+            met = met.filter(constituent__community_id=int(community))
+        if category:
+            met = met.filter(constituent__category=category)
+        return queryset.filter(Exists(met))
 
 
 class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_activities, views_casework, views_department, views_suggestions
+from . import views, views_activities, views_casework, views_coverage, views_department, views_suggestions
 
 app_name = "constituents"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("activities/new/constituents/", views_activities.activity_constituent_search,
          name="activity_constituent_search"),
     path("activities/stats/", views_activities.activity_stats, name="activity_stats"),
+    path("coverage/", views_coverage.coverage_index, name="coverage_index"),
+    path("coverage/<int:pk>/", views_coverage.coverage_group, name="coverage_group"),
     path("departments/", views.department_stats, name="department_stats"),
     path("activities/<int:pk>/", views_activities.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/photos/", views_activities.activity_photo_add, name="activity_photo_add"),

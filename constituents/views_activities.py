@@ -22,7 +22,15 @@ from .conf import casework_setting
 from .exports import export_activities
 from .filters import ContactActivityFilter
 from .forms import ConstituentChoiceField, ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
-from .models import ActivityOrganizer, ActivityPhoto, Constituent, ContactActivity, Problem
+from .models import (
+    ActivityOrganizer,
+    ActivityPhoto,
+    AskType,
+    Constituent,
+    ConstituentCategory,
+    ContactActivity,
+    Problem,
+)
 
 
 @login_required
@@ -38,8 +46,11 @@ def activity_list(request):
     if wants_xlsx(request):
         return export_activities(request, activity_filter.qs)
     page = Paginator(activity_filter.qs, 30).get_page(request.GET.get("page"))
+    # The community filter is hidden (the coverage planner sets it): say which one is in use.
+    met_id = activity_filter.form.cleaned_data.get("community") if activity_filter.is_valid() else None
+    met_community = Community.objects.visible_to(request.user).filter(pk=int(met_id)).first() if met_id else None
     return render(request, "constituents/activity_list.html", {
-        "filter": activity_filter, "page": page, "export_url": export_url(request),
+        "filter": activity_filter, "page": page, "export_url": export_url(request), "met_community": met_community,
     })
 
 
@@ -121,8 +132,8 @@ def activity_create(request):
         data = _with_extra_row(data, "problem")
     elif action == "add_person":
         data = _with_extra_row(data, "new")
-    form = ContactActivityForm(data, request.FILES or None, user=user, constituency=constituency,
-                               initial={"held_on": timezone.localdate()})
+    initial = {"held_on": timezone.localdate(), **(_prefill(request) if data is None else {})}
+    form = ContactActivityForm(data, request.FILES or None, user=user, constituency=constituency, initial=initial)
     if user.is_deputy and user.current_deputy is not None:
         form.fields["deputies"].initial = [user.current_deputy.pk]
     people = NewConstituentFormSet(data, prefix="new", form_kwargs={"communities": communities})
@@ -145,11 +156,34 @@ def activity_create(request):
         messages.error(request, "活动未保存，请按提示修改后重新提交（照片需重新选择）。")
     query = (data.get("constituent_q", "") if data is not None else "")[:40]
     picked = _picked_ids(data.getlist("constituents")) if data is not None else set()
+    picker_rows = _picker_rows(form.fields["constituents"].queryset, query, picked)
+    if data is None and not picker_rows:
+        picker_rows = _planned_rows(request, form.fields["constituents"].queryset)
     return render(request, "constituents/activity_form.html", {
         "form": form, "people": people, "problem_forms": problem_forms, "constituency": constituency,
-        "picker_rows": _picker_rows(form.fields["constituents"].queryset, query, picked),
-        "constituent_query": query,
+        "picker_rows": picker_rows, "constituent_query": query,
     })
+
+
+def _prefill(request) -> dict:
+    """The 三问 coverage planner opens the form for one gap: ?ask_type=…&place=… (bad values are ignored)."""
+    initial = {}
+    if request.GET.get("ask_type") in AskType.values:
+        initial["ask_type"] = request.GET["ask_type"]
+    place = request.GET.get("place", "").strip()
+    if place and len(place) <= 120:
+        initial["place"] = place
+    return initial
+
+
+def _planned_rows(request, constituents) -> list[tuple[int, str, bool]]:
+    """?community=…&category=…: the picker lists that community's people of that category, unchecked."""
+    community, category = request.GET.get("community", ""), request.GET.get("category", "")
+    if not (community.isascii() and community.isdigit() and len(community) < 19) \
+            or category not in ConstituentCategory.values:
+        return []
+    planned = constituents.filter(community_id=int(community), category=category).order_by("name", "pk")
+    return [(c.pk, ConstituentChoiceField.label_for(c), False) for c in planned[:selectors.PICKER_LIMIT]]
 
 
 def _save_activity(form, people, problem_forms, user) -> ContactActivity:
