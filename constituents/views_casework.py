@@ -98,6 +98,7 @@ def problem_list(request):
     return render(request, "constituents/problem_list.html", {
         "filter": problem_filter, "page": page, "today": today, "view": request.GET.get("view", ""),
         "export_url": export_url(request),
+        "can_bulk": may(request.user, "bulk")[0],  # the bulk bar (_bulk_bar.html, views_bulk.py)
     })
 
 
