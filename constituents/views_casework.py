@@ -157,6 +157,8 @@ def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> 
         if f.accepted_on:
             entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}签收，开始办理{_proxy(f.accept_proxy_contact)}",
                                          "", "info"))
+        if f.reminded_on:  # the latest 催办 (each one is in the forwarding's history)
+            entries.append(TimelineEntry(f.reminded_on, f"催办{f.department.name}", "", "dark"))
         if f.returned_on:
             entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办{_proxy(f.return_proxy_contact)}",
                                          f.return_reason, "warning"))

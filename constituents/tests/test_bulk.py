@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from constituents.models import Callback, CallbackResult, FeedbackMethod, Forwarding, Problem
+from constituents.models import Callback, CallbackResult, FeedbackMethod, Forwarding
 from constituents.tests.casework import State, drive, register
 from constituents.tests.factories import ConstituentFactory
 from constituents.views_bulk import BULK_LIMIT
@@ -86,6 +86,11 @@ def test_bulk_remind_presses_each_open_department_once_a_day(client_of, staff_us
         row = forwarding.history.get(history_change_reason="constituents.forwarding.reminded")
         assert row.history_user == staff_user
     assert Notification.objects.filter(recipient=dept_user, title__startswith="催办").count() == 2
+    day = timezone.localdate()
+    detail = client_of(staff_user).get(chosen[0].get_absolute_url()).content.decode()
+    assert "催办区住房和城乡建设局" in detail
+    seen = client_of(dept_user).get(reverse("constituents:forwarding_detail", args=[chosen[0].forwardings.get().pk]))
+    assert f"最近催办</dt><dd class=\"col-8 col-md-9\">{day.year}年{day.month}月{day.day}日" in seen.content.decode()
     # Again the same day: refused row by row, nothing new.
     again = post(client_of(staff_user), "remind", chosen).content.decode()
     assert "今天已催办过区住房和城乡建设局" in again
