@@ -191,6 +191,17 @@ def test_roles_without_bulk_steps_are_refused_and_nothing_changes(who, client_of
     assert 'form="problem-bulk"' not in listed and "全选本页" not in listed
 
 
+def test_each_row_is_asked_about_its_own_step(monkeypatch, client_of, liaison_a, deputy_a, community_a, housing):
+    """The bulk rule lets liaisons in; the single step's rule still decides each row."""
+    from constituents import permissions
+
+    monkeypatch.setitem(permissions.STEPS, "forward", permissions._step("转交有关部门", permissions.STAFF))
+    chosen = problems_in(State.REGISTERED, deputy_a, liaison_a, 2)
+    page = post(client_of(liaison_a), "forward", chosen, department=housing.pk, forwarded_on=today()).content.decode()
+    assert page.count("“转交有关部门”由联络工委办理，您的角色不能操作。") >= 2
+    assert not Forwarding.objects.exists()
+
+
 def test_a_deputy_is_told_why(client_of, deputy_a, liaison_a, community_a):
     chosen = problems_in(State.RESOLVED, deputy_a, liaison_a, 1)
     page = post(client_of(deputy_a.user), "feedback", chosen, when=today(), how=FeedbackMethod.PHONE)
