@@ -536,6 +536,8 @@ class Forwarding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="转交人",
     )
+    # 催办: the last day the office or a liaison pressed the department on the platform (history keeps each one).
+    reminded_on = models.DateField("最近催办日期", null=True, blank=True)
 
     objects = ForwardingQuerySet.as_manager()
     history = HistoricalRecords()

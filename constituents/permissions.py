@@ -57,6 +57,9 @@ STEPS: dict[str, Step] = {
     "callback": _step("回访", LIAISON, STAFF),
     "send_back": _step("发回重办", LIAISON, STAFF),
     "reopen": _step("重新办理", *_DEPUTY_WORK),
+    # Many problems at once (list page): the office's and the liaisons' tool; each item is still
+    # checked against its own step above.
+    "bulk": _step("批量办理", LIAISON, STAFF),
     # 议案/建议 (suggestions)
     "suggestion_draft": _step("起草议案/建议", *_DEPUTY_WORK),
     "suggestion_edit": _step("修改议案/建议", *_DEPUTY_WORK),

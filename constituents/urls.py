@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import views, views_activities, views_casework, views_coverage, views_department, views_suggestions
+from . import (
+    views,
+    views_activities,
+    views_bulk,
+    views_casework,
+    views_coverage,
+    views_department,
+    views_suggestions,
+)
 
 app_name = "constituents"
 urlpatterns = [
@@ -21,6 +29,7 @@ urlpatterns = [
     # 群众诉求
     path("problems/", views_casework.problem_list, name="problem_list"),
     path("problems/new/", views_casework.problem_create, name="problem_create"),
+    path("problems/bulk/", views_bulk.problem_bulk, name="problem_bulk"),
     path("problems/common/", views_casework.common_problems, name="common_problems"),
     path("problems/<int:pk>/", views_casework.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/<slug:step>/", views_casework.problem_step, name="problem_step"),

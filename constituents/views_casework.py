@@ -98,6 +98,7 @@ def problem_list(request):
     return render(request, "constituents/problem_list.html", {
         "filter": problem_filter, "page": page, "today": today, "view": request.GET.get("view", ""),
         "export_url": export_url(request),
+        "can_bulk": may(request.user, "bulk")[0],  # the bulk bar (_bulk_bar.html, views_bulk.py)
     })
 
 
@@ -156,6 +157,8 @@ def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> 
         if f.accepted_on:
             entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}签收，开始办理{_proxy(f.accept_proxy_contact)}",
                                          "", "info"))
+        if f.reminded_on:  # the latest 催办 (each one is in the forwarding's history)
+            entries.append(TimelineEntry(f.reminded_on, f"催办{f.department.name}", "", "dark"))
         if f.returned_on:
             entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办{_proxy(f.return_proxy_contact)}",
                                          f.return_reason, "warning"))

@@ -99,6 +99,9 @@ ACTION_LABELS = {
     "liaison.workday_override.saved": "保存节假日与调休",
     "liaison.workday_override.deleted": "删除节假日与调休",
     "constituents.followup.added": "督办记录",
+    # bulk: 催办 on the platform, and one security-log row per bulk step (issue 12 §4)
+    "constituents.forwarding.reminded": "催办承办部门",
+    "constituents.problem.bulk_done": "批量办理群众诉求",
     # casework-roles: department steps, extensions, 回访 and 发回重办
     "constituents.attachment.added": "上传答复附件",
     "constituents.extension.requested": "部门申请延期",

@@ -79,3 +79,13 @@ def communities(request):
         Community.objects.visible_to(request.user).filter(constituency__term__is_current=True).only("id", "name"),
         request,
     )
+
+
+@login_required
+def departments(request):
+    """Departments a case can be forwarded to (bulk forwarding picks one among a hundred or so)."""
+    from deputies.models import Department
+
+    return autocomplete_response(
+        Department.objects.visible_to(request.user).filter(is_active=True).only("id", "name"), request
+    )

@@ -31,3 +31,15 @@ def id_param(request, name: str) -> int | None:
     if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
         raise BadRequest(f"参数“{name}”不正确。")
     return int(value)
+
+
+def id_list_param(query, name: str) -> list[int]:
+    """?ids=3&ids=5 (a QueryDict: request.GET or request.POST) → [3, 5] in order, repeats dropped;
+    a malformed id → 400. How many are allowed is the caller's rule."""
+    ids: list[int] = []
+    for raw in query.getlist(name):
+        value = _digits(raw)
+        if not (value.isascii() and value.isdigit()) or not 0 < int(value) <= MAX_ID:
+            raise BadRequest(f"参数“{name}”不正确。")
+        ids.append(int(value))
+    return list(dict.fromkeys(ids))

@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
 
+from liaison.audit import audited
 from liaison.notifications import Notice, notify_many
 from liaison.sms import due_soon_text, forwarded_text
 from liaison.workdays import add_working_days
 
 from ..conf import casework_setting
 from ..models import Forwarding, Problem
+from ._common import _allow, _lock, _require_state
 from ._common import today as local_today
 
 
@@ -79,3 +83,41 @@ def department_deadline_alerts(*, today: dt.date | None = None) -> int:
         for user_id in users.get(department_id, [])
     ]
     return notify_many(notices)
+
+
+@transaction.atomic
+def problem_remind(*, problem: Problem, acting_user, reminded_on: dt.date | None = None) -> list[Forwarding]:
+    """催办: press every department of this round that has not answered yet, on the platform.
+
+    Each of its users gets a notice (and its e-mail, through the outbox); each forwarding
+    keeps the day in `reminded_on` and its history names who pressed. Once a day per
+    department: a second press the same day would only repeat the same notice.
+    """
+    _allow(acting_user, "followup", problem=problem)
+    _lock(problem)
+    _require_state(problem, [Problem.State.FORWARDED, Problem.State.HANDLING], "催办")
+    day = reminded_on or local_today()
+    open_parts = list(
+        Forwarding.objects.select_for_update().select_related("department")
+        .filter(problem=problem, round=problem.round, status__in=Forwarding.OPEN_STATUSES).order_by("pk")
+    )
+    if not open_parts:
+        raise ValidationError("本轮承办部门都已答复或退办，无需催办。")
+    due = [f for f in open_parts if f.reminded_on != day]
+    if not due:
+        names = "、".join(f.department.name for f in open_parts)
+        raise ValidationError(f"今天已催办过{names}，请勿重复催办。")
+    for forwarding in due:
+        forwarding.reminded_on = day
+        audited(forwarding, action="constituents.forwarding.reminded", user=acting_user)
+        forwarding.save(update_fields=["reminded_on"])
+    users = _department_users(f.department_id for f in due)
+    notify_many(
+        Notice(
+            recipient_id=user_id, title=f"催办：请尽快答复转交事项（答复期限{f.deadline:%Y年%-m月%-d日}）",
+            body=problem.text[:200], url=_url(f.pk), dedupe_key=f"dept.reminded:{f.pk}:{day:%Y%m%d}",
+        )
+        for f in due
+        for user_id in users.get(f.department_id, [])
+    )
+    return due
