@@ -77,7 +77,7 @@ def department_rates(forwardings: QuerySet, period: figures.Period) -> Chart:
                    "没有回访记录的部门不显示满意率。"],
     )
     if rows:
-        drawing = charts.make(pygal.HorizontalBar, height=charts.horizontal_height(2 * len(rows), per_row=14),
+        drawing = charts.make(pygal.HorizontalBar, height=charts.horizontal_height(2 * len(rows), per_row=11),
                               range=(0, 100), x_labels=[row["name"] for row in reversed(rows)],
                               value_formatter=lambda value: f"{value:.0f}%", y_labels=[0, 25, 50, 75, 100])
         drawing.add("按期答复率", [charts.percent(row["on_time_reply_rate"]) for row in reversed(rows)])
@@ -106,7 +106,8 @@ def activities_per_deputy(deputies: QuerySet[Deputy], year: int) -> Chart:
         drawing = charts.make(
             pygal.HorizontalStackedBar, height=charts.horizontal_height(len(rows), per_row=24),
             x_labels=[name for name, _count in reversed(rows)], range=(0, top),
-            y_labels=sorted({0, minimum, top}), y_labels_major=[minimum],
+            y_labels=sorted({*charts.whole_number_labels(top), minimum}), y_labels_major=[minimum],
+            style=charts.style(major_guide_stroke_color="#dc3545", major_guide_stroke_dasharray="6,3"),
         )
         drawing.add(f"已达到（≥{minimum}次）", [count if count >= minimum else None for _name, count in reversed(rows)])
         drawing.add("未达到", [count if count < minimum else None for _name, count in reversed(rows)])

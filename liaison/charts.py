@@ -32,6 +32,7 @@ COLORS = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997", "#6c
 # A narrow drawing (viewBox) scaled to the width of its card: its 14-unit text stays readable on a
 # 360 px phone (about 10 px there) and does not grow past 1.5× on a desktop (see CHART_MAX_WIDTH).
 WIDTH = 440
+FONT_SIZE = 14
 CHART_MAX_WIDTH = 660
 DISTRICT_CACHE_SECONDS = 300
 MONTHS = [f"{month}月" for month in range(1, 13)]
@@ -60,10 +61,9 @@ def style(**overrides) -> Style:
         "font_family": FONT_FAMILY, "background": "transparent", "plot_background": "#ffffff",
         "foreground": "#212529", "foreground_strong": "#212529", "foreground_subtle": "#6c757d",
         "colors": COLORS, "opacity": ".9", "opacity_hover": "1",
-        "label_font_size": 14, "major_label_font_size": 14, "legend_font_size": 14,
+        "label_font_size": FONT_SIZE, "major_label_font_size": FONT_SIZE, "legend_font_size": FONT_SIZE,
         "value_font_size": 13, "value_label_font_size": 13, "tooltip_font_size": 14, "title_font_size": 16,
-        "no_data_font_size": 20, "guide_stroke_color": "#dee2e6",
-        "major_guide_stroke_color": "#dc3545", "major_guide_stroke_dasharray": "6,3",
+        "no_data_font_size": 20, "guide_stroke_color": "#ced4da", "major_guide_stroke_color": "#ced4da",
     }
     options.update(overrides)
     return Style(**options)
@@ -74,15 +74,31 @@ def make(kind: type[pygal.graph.graph.Graph], *, height: int, **options) -> pyga
     config = {
         "width": WIDTH, "height": height, "js": [], "disable_xml_declaration": True, "explicit_size": False,
         "style": style(), "legend_at_bottom": True, "legend_at_bottom_columns": 3, "legend_box_size": 12,
-        "truncate_label": -1, "truncate_legend": -1, "margin": 8, "spacing": 8,
+        "truncate_label": -1, "truncate_legend": -1, "margin": 8, "margin_right": 24, "spacing": 8,
         "no_data_text": "暂无数据", "print_zeroes": False, "tooltip_fancy_mode": False,
     }
     config.update(options)
+    labels = config.get("x_labels")
+    if kind.__name__.startswith("Horizontal") and labels and "margin_left" not in options:
+        config["margin_left"] = label_margin(labels, font_size=config["style"].label_font_size,
+                                             margin=config["margin"])
     return kind(**config)
+
+
+def label_margin(labels, *, font_size: int = FONT_SIZE, margin: int = 8) -> int:
+    """Left margin for Chinese labels: pygal measures a character as 0.6 em, a Chinese one is a whole em."""
+    return margin + round(0.45 * font_size * max((len(str(label)) for label in labels), default=0))
 
 
 def render(chart, *, label: str) -> SafeString:
     """The chart's <svg> element for inlining in HTML: scripts and comments removed, sized by CSS."""
+    config, series = chart.config, len(chart.raw_series)
+    if config.show_legend and config.legend_at_bottom and series:
+        # pygal reserves (series // columns) legend rows: fewer than drawn when they do not divide evenly.
+        columns = min(config.legend_at_bottom_columns or 3, series)
+        config.legend_at_bottom_columns = columns
+        if series % columns:
+            config.margin_bottom = (config.margin_bottom or config.margin) + round(1.5 * config.style.legend_font_size)
     root = chart.render_tree()
     for parent in list(root.iter()):
         for child in list(parent):
@@ -94,6 +110,12 @@ def render(chart, *, label: str) -> SafeString:
     ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return mark_safe(ElementTree.tostring(root, encoding="unicode"))  # noqa: S308 - pygal escapes the labels
+
+
+def whole_number_labels(top: int, *, most: int = 6) -> list[int]:
+    """Axis labels 0…top in whole steps (a count of cases or meetings has no 0.2)."""
+    step = max(1, -(-top // most))
+    return list(range(0, top + step, step))
 
 
 def horizontal_height(rows: int, *, per_row: int = 26, extra: int = 110) -> int:

@@ -45,13 +45,15 @@ def opening_rate_strip(user, *, weeks: int = WEEKS_SHOWN, today_week: Week | Non
         key="mailbox-opening", title=title, columns=["代表组", *(f"{label}起一周" for label in labels)],
         rows=[[name, *(cell_text(pk, week) for week in shown)] for pk, name in groups],
         empty_text="还没有在用的代表信箱。",
-        footnotes=["每周一至周日，每个在用信箱至少开启一次；圆点越大、颜色越深，开启的信箱越多。"
+        footnotes=["每周一至周日，每个在用信箱至少开启一次；圆点越大，开启的信箱占比越高，没有圆点的一周一个也没有开启。"
                    f"最后一周（{shown[-1].label}）尚未结束。"],
     )
     if groups:
         drawing = charts.make(
             pygal.Dot, height=charts.horizontal_height(len(groups), per_row=30, extra=70), show_legend=False,
-            x_labels=labels, x_label_rotation=0, value_formatter=lambda value: f"{value:.0f}%",
+            x_labels=labels, x_label_rotation=35, value_formatter=lambda value: f"{value:.0f}%",
+            style=charts.style(colors=("#198754",) * len(groups)), margin_left=charts.label_margin(
+                [name for _pk, name in groups]),
         )
         for pk, name in groups:
             values = []

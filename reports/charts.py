@@ -32,7 +32,8 @@ def duty_progress(user, year: int) -> Chart:
     if rows:
         names = [row["plan__group__name"] for row in reversed(rows)]
         drawing = charts.make(pygal.HorizontalStackedBar, height=charts.horizontal_height(len(rows), per_row=24),
-                              x_labels=names, legend_at_bottom_columns=2)
+                              x_labels=names, legend_at_bottom_columns=2,
+                              y_labels=charts.whole_number_labels(max(row["planned"] for row in rows)))
         drawing.add("已召开述职会", [row["held"] or None for row in reversed(rows)])
         drawing.add("尚未召开", [(row["planned"] - row["held"]) or None for row in reversed(rows)])
         chart.svg = charts.render(drawing, label=title)
