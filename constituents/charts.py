@@ -40,7 +40,8 @@ def problems_by_month(problems: QuerySet[Problem], year: int) -> Chart:
     )
     if categories:
         drawing = charts.make(pygal.StackedBar, height=300 + 26 * ((len(categories) + 2) // 3),
-                              x_labels=[str(month) for month in range(1, 13)], x_title="月份")
+                              x_labels=[str(month) for month in range(1, 13)], x_title="月份",
+                              y_labels=charts.whole_number_labels(max(row[-1] for row in chart.rows)))
         for value, label in categories:
             drawing.add(label, [n or None for n in table[value]])
         chart.svg = charts.render(drawing, label=chart.title)
@@ -55,16 +56,18 @@ def problems_by_category(counts: Iterable[tuple[str, int]], *, title: str, key: 
     chart = Chart(key=key, title=title, columns=["问题类别", "件数", "占比"],
                   rows=[[label, count, f"{count / total:.1%}"] for label, count in counts], empty_text=empty_text)
     if counts:
+        bottom_up = counts[::-1]  # pygal draws the first label at the bottom: the largest goes on top
         drawing = charts.make(pygal.HorizontalBar, height=charts.horizontal_height(len(counts), extra=60),
-                              show_legend=False, print_values=True, x_labels=[label for label, _count in counts])
-        drawing.add("件数", [count for _label, count in counts])
+                              show_legend=False, print_values=True, x_labels=[label for label, _count in bottom_up],
+                              y_labels=charts.whole_number_labels(max(count for _label, count in counts)))
+        drawing.add("件数", [count for _label, count in bottom_up])
         chart.svg = charts.render(drawing, label=title)
     return chart
 
 
-def department_rates(forwardings: QuerySet, period: figures.Period) -> Chart:
-    """按期答复率 and 满意率 per department, as constituents/figures.py defines them, ranked order."""
-    rows = [row for row in figures.department_figures(forwardings, period) if row["kept"]]
+def department_rates(departments: list[dict], period: figures.Period) -> Chart:
+    """按期答复率 and 满意率 per department, in ranked order, from `figures.department_figures` rows."""
+    rows = [row for row in departments if row["kept"]]
     minimum = casework_setting("DEPARTMENT_RANKING_MIN_CASES")
     title = f"{period.label}有关部门按期答复率和满意率"
     chart = Chart(
@@ -127,7 +130,8 @@ def deputy_activities_by_month(activities: QuerySet[ContactActivity], year: int)
                   empty_text=f"{year}年还没有登记联系选民活动。")
     if counts:
         drawing = charts.make(pygal.Bar, height=260, show_legend=False, print_values=True,
-                              x_labels=[str(month) for month in range(1, 13)], x_title="月份")
+                              x_labels=[str(month) for month in range(1, 13)], x_title="月份",
+                              y_labels=charts.whole_number_labels(max(counts.values())))
         drawing.add("活动次数", [counts.get(month) for month in range(1, 13)])
         chart.svg = charts.render(drawing, label=title)
     return chart
@@ -144,7 +148,8 @@ def problems_by_state(problems: QuerySet[Problem]) -> Chart:
     if counts:
         drawing = charts.make(pygal.HorizontalBar, height=charts.horizontal_height(len(states), extra=50),
                               show_legend=False, print_values=True,
-                              x_labels=[label for _value, label, _count in reversed(states)])
+                              x_labels=[label for _value, label, _count in reversed(states)],
+                              y_labels=charts.whole_number_labels(max(counts.values())))
         drawing.add("件数", [count or None for _value, _label, count in reversed(states)])
         chart.svg = charts.render(drawing, label=title)
     return chart

@@ -18,7 +18,8 @@ register = template.Library()
 def _district_charts(user, year: int) -> list[Chart]:
     return [
         charts.problems_by_month(Problem.objects.visible_to(user), year),
-        charts.department_rates(Forwarding.objects.visible_to(user), figures.Period(year)),
+        charts.department_rates(figures.department_figures(Forwarding.objects.visible_to(user), figures.Period(year)),
+                                figures.Period(year)),
     ]
 
 
