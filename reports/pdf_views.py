@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from constituents import charts as casework_charts
 from constituents import figures
 from constituents.conf import casework_setting
 from constituents.models import AskType, ContactActivity, Forwarding, Problem, Suggestion
@@ -87,6 +88,8 @@ def district_summary_document(user, quarter: Quarter) -> Document:
             by_category.update(dict(data["by_category"]))
             by_state.update(dict(data["by_state"]))
     submitted = sum(1 for row in rows if row["data"] is not None)
+    period = figures.Period(quarter.year, quarter.number)
+    department_figures = figures.roll_up(Forwarding.objects.visible_to(user), period)
     context = {
         "quarter": quarter,
         "rows": rows,
@@ -97,8 +100,12 @@ def district_summary_document(user, quarter: Quarter) -> Document:
         "by_state": _shares(_in_pipeline_order(by_state), totals["total"]),
         "printed_at": timezone.now(),
         # The departments' figures of the quarter, defined once in constituents/figures.py.
-        "figures": figures.roll_up(Forwarding.objects.visible_to(user),
-                                   figures.Period(quarter.year, quarter.number)),
+        "figures": department_figures,
+        # The same charts as the district home, drawn from the numbers printed beside them.
+        "category_chart": casework_charts.problems_by_category(
+            by_category.most_common(), title=f"{quarter.label}群众反映问题（按类别，已报送）",
+            empty_text="没有已报送的问题。"),
+        "department_chart": casework_charts.department_rates(department_figures["departments"], period),
     }
     return Document("reports/pdf/quarterly_district.html", context,
                     filename=f"{quarter.label}全区群众反映问题汇总.pdf",

@@ -1,0 +1,146 @@
+"""Server-rendered SVG charts (pygal), shared by every app's chart builders.
+
+A chart is drawn on the server so the same picture appears on a page and in a
+printed PDF, with no JavaScript and nothing fetched from a CDN: pygal's own
+script tags (its tooltips) are taken out of the SVG, because the CSP allows no
+inline script and offices run on intranets. Each chart carries its numbers as a
+table (shown under a <details> for screen readers and for copying) and an empty
+state when there is nothing to draw.
+
+The apps build their charts next to the data they read (constituents/charts.py,
+mailbox/charts.py, reports/charts.py); this module only knows how to draw.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pygal
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from pygal.style import Style
+
+# The font the PDFs use (fontconfig family name); phones without it fall back to their own CJK sans.
+FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
+# Bootstrap's palette, dark enough for text-free bars on white.
+COLORS = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997", "#6c757d", "#d63384",
+          "#0dcaf0", "#ffc107", "#495057", "#8540f5")
+# A narrow drawing (viewBox) scaled to the width of its card: its 14-unit text stays readable on a
+# 360 px phone (about 10 px there) and does not grow past 1.5× on a desktop (see CHART_MAX_WIDTH).
+WIDTH = 440
+FONT_SIZE = 14
+CHART_MAX_WIDTH = 660
+DISTRICT_CACHE_SECONDS = 300
+MONTHS = [f"{month}月" for month in range(1, 13)]
+
+
+@dataclass
+class Chart:
+    """One chart as a page shows it: the SVG (empty when there is no data) and its numbers."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    svg: SafeString | str = ""
+    empty_text: str = "暂无数据。"
+    note: str = ""
+    footnotes: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.svg
+
+
+def style(**overrides) -> Style:
+    options = {
+        "font_family": FONT_FAMILY, "background": "transparent", "plot_background": "#ffffff",
+        "foreground": "#212529", "foreground_strong": "#212529", "foreground_subtle": "#6c757d",
+        "colors": COLORS, "opacity": ".9", "opacity_hover": "1",
+        "label_font_size": FONT_SIZE, "major_label_font_size": FONT_SIZE, "legend_font_size": FONT_SIZE,
+        "value_font_size": 13, "value_label_font_size": 13, "tooltip_font_size": 14, "title_font_size": 16,
+        "no_data_font_size": 20, "guide_stroke_color": "#ced4da", "major_guide_stroke_color": "#ced4da",
+    }
+    options.update(overrides)
+    return Style(**options)
+
+
+def make(kind: type[pygal.graph.graph.Graph], *, height: int, **options) -> pygal.graph.graph.Graph:
+    """A pygal chart configured for this site: no script, no declared size (it takes its card's width)."""
+    config = {
+        "width": WIDTH, "height": height, "js": [], "disable_xml_declaration": True, "explicit_size": False,
+        "style": style(), "legend_at_bottom": True, "legend_at_bottom_columns": 3, "legend_box_size": 12,
+        "truncate_label": -1, "truncate_legend": -1, "margin": 8, "margin_right": 24, "spacing": 8,
+        "no_data_text": "暂无数据", "print_zeroes": False, "tooltip_fancy_mode": False,
+    }
+    config.update(options)
+    labels = config.get("x_labels")
+    if kind.__name__.startswith("Horizontal") and labels and "margin_left" not in options:
+        config["margin_left"] = label_margin(labels, font_size=config["style"].label_font_size,
+                                             margin=config["margin"])
+    return kind(**config)
+
+
+def label_margin(labels, *, font_size: int = FONT_SIZE, margin: int = 8) -> int:
+    """Left margin for Chinese labels: pygal measures a character as 0.6 em, a Chinese one is a whole em."""
+    return margin + round(0.45 * font_size * max((len(str(label)) for label in labels), default=0))
+
+
+def render(chart, *, label: str) -> SafeString:
+    """The chart's <svg> element for inlining in HTML: scripts and comments removed, sized by CSS."""
+    config, series = chart.config, len(chart.raw_series)
+    if config.show_legend and config.legend_at_bottom and series:
+        # pygal reserves (series // columns) legend rows: fewer than drawn when they do not divide evenly.
+        columns = min(config.legend_at_bottom_columns or 3, series)
+        config.legend_at_bottom_columns = columns
+        if series % columns:
+            config.margin_bottom = (config.margin_bottom or config.margin) + round(1.5 * config.style.legend_font_size)
+    root = chart.render_tree()
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
+                parent.remove(child)
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("style", f"width:100%;height:auto;max-width:{CHART_MAX_WIDTH}px;display:block")
+    ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
+    ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    return mark_safe(ElementTree.tostring(root, encoding="unicode"))  # noqa: S308 - pygal escapes the labels
+
+
+def whole_number_labels(top: int, *, most: int = 6) -> list[int]:
+    """Axis labels 0…top in whole steps (a count of cases or meetings has no 0.2)."""
+    step = max(1, -(-top // most))
+    return list(range(0, top + step, step))
+
+
+def horizontal_height(rows: int, *, per_row: int = 26, extra: int = 110) -> int:
+    """Room for `rows` bars in a horizontal chart, its axis and a legend."""
+    return max(180, rows * per_row + extra)
+
+
+def percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
+
+
+def percent_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def district_cached(key: str, compute: Callable[[], Sequence[Chart]]) -> list[Chart]:
+    """District-wide charts, kept DISTRICT_CACHE_SECONDS: the same for everyone who sees the whole district.
+
+    Each chart's note says how fresh it is."""
+    stored = cache.get(key)
+    if stored is None:
+        stored = {"charts": list(compute()), "computed_at": timezone.now()}
+        cache.set(key, stored, DISTRICT_CACHE_SECONDS)
+    computed_at: dt.datetime = timezone.localtime(stored["computed_at"])
+    note = f"数据更新于 {computed_at:%H:%M}，每 {DISTRICT_CACHE_SECONDS // 60} 分钟更新一次。"
+    for chart in stored["charts"]:
+        chart.note = note
+    return stored["charts"]
