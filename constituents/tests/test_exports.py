@@ -75,17 +75,6 @@ def test_a_deputy_exports_the_rest_of_the_group_masked(client_of, deputy_a, term
     assert list(AccessLog.objects.values_list("object_id", flat=True)) == [str(own.pk)]
 
 
-def test_too_large_an_export_is_refused_with_a_message(client_of, staff_user, deputy_a, monkeypatch):
-    monkeypatch.setattr(exports, "MAX_ROWS", 2)
-    ProblemFactory.create_batch(3, deputy=deputy_a)
-    client = client_of(staff_user)
-    response = client.get(reverse("constituents:problem_list"), {"export": "xlsx", "state": "registered"})
-    assert response.status_code == 302 and response["Location"] == reverse("constituents:problem_list") + "?state=registered"
-    page = client.get(response["Location"]).content.decode()
-    assert "共 3 条，超过一次导出的上限 2 条" in page and "请缩小筛选范围" in page
-    assert not AuditEvent.objects.filter(action="liaison.list.exported").exists()
-
-
 def test_the_problem_export_query_count_does_not_grow_with_rows(client_of, liaison_a, deputy_a, community_a,
                                                               assert_flat_queries):
     grow_by = 12
