@@ -11,7 +11,6 @@ from constituents.models import Problem, ProblemCategory
 from constituents.tests.casework import D, drive, register
 from constituents.tests.factories import ConstituentFactory, ProblemFactory
 from deputies.tests.factories import DepartmentFactory
-from liaison import exports
 from liaison.models import AccessLog, AuditEvent
 
 
