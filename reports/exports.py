@@ -67,3 +67,27 @@ def written_sheet(request) -> Sheet:
     return Sheet(title="书面履职情况报告", queryset=reports.select_related("deputy", "plan__group"),
                  headers=WRITTEN_HEADERS, widths=WRITTEN_WIDTHS,
                  row=lambda report, export: written_row(report, export, today=today))
+
+
+OVERVIEW_HEADERS = [
+    "代表组", "述职安排", "在任代表", "当面述职", "应交书面报告", "待审查", "审查通过", "已备案", "尚缺人数", "尚缺代表",
+    "书面报告截止日期",
+]
+OVERVIEW_WIDTHS = [16, 10, 10, 10, 12, 8, 10, 8, 10, 50, 16]
+
+
+def overview_row(row, export: Export) -> list:
+    """One group of the 提交情况 page: how many owe a written report and who has not handed it in."""
+    return [
+        row.group.name, row.plan.get_status_display() if row.plan else "未制定", row.serving, row.face_to_face,
+        row.owed, row.awaiting_review, row.accepted, row.filed, len(row.missing),
+        "、".join(f"{deputy.name}（{label}）" for deputy, label in row.missing),
+        row.plan.written_deadline if row.plan else None,
+    ]
+
+
+def export_written_overview(request, *, year: int, rows: list):
+    from liaison.exports import export_xlsx
+
+    return export_xlsx(request, title=f"{year}年书面报告提交情况", queryset=rows, count=len(rows),
+                       headers=OVERVIEW_HEADERS, widths=OVERVIEW_WIDTHS, row=overview_row)

@@ -553,9 +553,13 @@ def written_missing(request):
     _require(request.user.sees_district or request.user.is_liaison)
     year = year_param(request, default=timezone.localdate().year)
     rows = written_overview(request.user, year)
+    if wants_xlsx(request):
+        from .exports import export_written_overview
+
+        return export_written_overview(request, year=year, rows=rows)
     return render(request, "reports/written_missing.html", {
         "rows": rows, "year": year, "years": [y for y, _ in year_choices()],
-        "may_file": request.user.is_office_staff and request.user.can_write,
+        "may_file": request.user.is_office_staff and request.user.can_write, "export_url": export_url(request),
     })
 
 

@@ -107,3 +107,23 @@ def test_the_written_report_export_query_count_does_not_grow_with_rows(client_of
 
     more()
     assert_flat_queries(client_of(staff_user), WRITTEN, params={"export": "xlsx"}, grow=more)
+
+
+def test_the_submission_overview_export_lists_who_is_missing_per_group(client_of, staff_user, deputy_b,
+                                                                       confirmed_plan_a, colleagues_a):
+    from reports.tests.conftest import YEAR
+
+    owed = [c for c in colleagues_a if not confirmed_plan_a.entries.filter(deputy=c).exists()]
+    url = reverse("reports:written_missing")
+    client = client_of(staff_user)
+    assert f"year={YEAR}&amp;export=xlsx" in client.get(url, {"year": YEAR}).content.decode()
+    headers, rows = _rows(client.get(url, {"year": YEAR, "export": "xlsx"}))
+    assert headers[0] == "代表组" and "尚缺代表" in headers
+    by_group = {row["代表组"]: row for row in rows}
+    ours = by_group["甲代表组"]
+    assert ours["应交书面报告"] == len(owed) == ours["尚缺人数"] and ours["述职安排"] == "已落实"
+    assert all(f"{deputy.name}（未开始）" in ours["尚缺代表"] for deputy in owed)
+    assert ours["书面报告截止日期"] == dt.datetime.combine(confirmed_plan_a.written_deadline, dt.time())
+    assert by_group["乙代表组"]["述职安排"] == "未制定"
+    # A deputy of group B may not open the overview at all.
+    assert client_of(deputy_b.user).get(url, {"year": YEAR, "export": "xlsx"}).status_code == 403
