@@ -111,20 +111,25 @@ def sheet_for(kind: str, request) -> Sheet:
 
 
 class Export:
-    """Collects the people whose personal data a row wrote in full."""
+    """Collects the people whose personal data a row wrote in full.
+
+    Only (type, id) → label is kept, not the rows themselves, so a 50,000-row export
+    holds a few megabytes here at most.
+    """
 
     def __init__(self) -> None:
-        self._revealed: dict[tuple[type, int], models.Model] = {}
+        self._revealed: dict[tuple[int, str], str] = {}
 
     def revealed(self, person: models.Model) -> None:
-        self._revealed[(type(person), person.pk)] = person
+        key = (ContentType.objects.get_for_model(person).pk, str(person.pk))
+        if key not in self._revealed:
+            self._revealed[key] = str(person)[:200]
 
     def access_logs(self, *, user, ip_address) -> list[AccessLog]:
         return [
-            AccessLog(user=user, action=AccessLog.Action.EXPORTED,
-                      content_type=ContentType.objects.get_for_model(person), object_id=str(person.pk),
-                      object_repr=str(person)[:200], ip_address=ip_address)
-            for person in self._revealed.values()
+            AccessLog(user=user, action=AccessLog.Action.EXPORTED, content_type_id=content_type_id,
+                      object_id=object_id, object_repr=label, ip_address=ip_address)
+            for (content_type_id, object_id), label in self._revealed.items()
         ]
 
     def log(self, *, user, ip_address, title: str, written: int, filters: str, request=None) -> None:
