@@ -1,17 +1,22 @@
-"""Rows of the casework lists as Excel (issue 12 §2); the writer is liaison/exports.py.
+"""Rows of the casework lists and the constituent roster as Excel (issue 12 §2); the writer is
+liaison/exports.py, which finds the sheet builders below by kind (liaison.exports.SHEETS).
 
-Constituents' names go out masked unless the user may see that person in full
+Each builder takes the request (or the export task's ListRequest: user + query string)
+and applies the list page's own filters to `visible_to(user)`. Constituents' names and
+phones go out masked unless the user may see that person in full
 (services.may_see_in_full); those written in full are logged by the writer.
 """
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.utils import timezone
 
-from liaison.exports import Export, export_xlsx
+from deputies.models import Deputy
+from liaison.exports import Export, Sheet
 from liaison.personal_data import mask_name
 
-from .models import Constituent, Forwarding, Problem
+from .models import CATEGORY_ASK_TYPE, AskType, Constituent, ContactActivity, Forwarding, Problem, Suggestion
 from .services import may_see_in_full
 
 PROBLEM_HEADERS = [
@@ -62,18 +67,21 @@ def problem_row(problem: Problem, export: Export, *, user) -> list:
     ]
 
 
-def export_problems(request, queryset):
+def problem_sheet(request) -> Sheet:
+    """The problem list (constituents:problem_list) with its filters."""
+    from .filters import ProblemFilter
+
+    user = request.user
+    queryset = ProblemFilter(request.GET, queryset=Problem.objects.visible_to(user), user=user,
+                             today=timezone.localdate()).qs
     queryset = queryset.select_related("group", "deputy", "constituency").prefetch_related(None).prefetch_related(
         Prefetch("forwardings", queryset=Forwarding.objects.select_related("department").order_by(
             "round", "forwarded_on", "pk")),
         Prefetch("constituents", queryset=Constituent.objects.select_related("community").order_by("pk")),
     )
-    user = request.user
     user.current_deputy  # noqa: B018 - loaded once, not per row, by may_see_in_full
-    return export_xlsx(
-        request, title="群众诉求", queryset=queryset, headers=PROBLEM_HEADERS, widths=PROBLEM_WIDTHS,
-        row=lambda problem, export: problem_row(problem, export, user=user),
-    )
+    return Sheet(title="群众诉求", queryset=queryset, headers=PROBLEM_HEADERS, widths=PROBLEM_WIDTHS,
+                 row=lambda problem, export: problem_row(problem, export, user=user))
 
 
 ACTIVITY_HEADERS = [
@@ -94,9 +102,20 @@ def activity_row(activity, export: Export) -> list:
     ]
 
 
-def export_activities(request, queryset):
-    return export_xlsx(request, title="联系选民活动", queryset=queryset, headers=ACTIVITY_HEADERS,
-                       widths=ACTIVITY_WIDTHS, row=activity_row)
+def activity_sheet(request) -> Sheet:
+    """The activity list (constituents:activity_list) with its filters."""
+    from .filters import ContactActivityFilter
+
+    base = (
+        ContactActivity.objects.visible_to(request.user)
+        .select_related("group", "constituency")
+        .prefetch_related(Prefetch("deputies", queryset=Deputy.objects.only("pk", "name")))
+        .annotate(constituent_count=Count("constituents", distinct=True))
+        .order_by("-held_on", "-id")
+    )
+    queryset = ContactActivityFilter(request.GET, queryset=base, user=request.user).qs
+    return Sheet(title="联系选民活动", queryset=queryset, headers=ACTIVITY_HEADERS, widths=ACTIVITY_WIDTHS,
+                 row=activity_row)
 
 
 SUGGESTION_HEADERS = [
@@ -118,9 +137,51 @@ def suggestion_row(suggestion, export: Export) -> list:
     ]
 
 
-def export_suggestions(request, queryset):
-    return export_xlsx(request, title="议案建议", queryset=queryset, headers=SUGGESTION_HEADERS,
-                       widths=SUGGESTION_WIDTHS, row=suggestion_row)
+def suggestion_sheet(request) -> Sheet:
+    """The suggestion list (constituents:suggestion_list) with its filters."""
+    from .filters import SuggestionFilter
+
+    base = (
+        Suggestion.objects.visible_to(request.user)
+        .select_related("lead_deputy", "lead_department", "group")
+        .annotate(proposer_count=Count("proposers", distinct=True), problem_count=Count("problems", distinct=True))
+        .order_by("-created_at", "-id")
+    )
+    queryset = SuggestionFilter(request.GET, queryset=base, user=request.user).qs
+    return Sheet(title="议案建议", queryset=queryset, headers=SUGGESTION_HEADERS, widths=SUGGESTION_WIDTHS,
+                 row=suggestion_row)
+
+
+CONSTITUENT_HEADERS = ["编号", "姓名", "联系电话", "住址", "类别", "“三问”对象", "社区/单位", "选区", "登记日期"]
+CONSTITUENT_WIDTHS = [8, 10, 16, 30, 16, 10, 20, 12, 14]
+ASK_LABELS = dict(AskType.choices)
+
+
+def constituent_row(person: Constituent, export: Export, *, user) -> list:
+    """The roster: name, phone and address whole only for those who may see this person whole (and logged)."""
+    if may_see_in_full(user, person):
+        export.revealed(person)
+        name, phone, address = person.name, person.phone, person.address
+    else:
+        name, phone, address = person.masked_name, person.masked_phone, person.masked_address
+    community = person.community
+    return [
+        person.pk, name, phone, address, person.get_category_display(),
+        ASK_LABELS.get(CATEGORY_ASK_TYPE.get(person.category), ""), community.name,
+        community.constituency.name, timezone.localtime(person.created_at).date(),
+    ]
+
+
+def constituent_sheet(request) -> Sheet:
+    """The constituent roster (constituents:constituent_list) with its filters."""
+    from .filters import ConstituentFilter
+
+    user = request.user
+    base = Constituent.objects.visible_to(user).select_related("community__constituency")
+    queryset = ConstituentFilter(request.GET, queryset=base, user=user).qs
+    user.current_deputy  # noqa: B018 - loaded once, not per row, by may_see_in_full
+    return Sheet(title="选民名册", queryset=queryset, headers=CONSTITUENT_HEADERS, widths=CONSTITUENT_WIDTHS,
+                 row=lambda person, export: constituent_row(person, export, user=user))
 
 
 FIGURE_HEADERS = [
@@ -147,5 +208,7 @@ def figure_row(row: dict, export: Export) -> list:
 
 def export_department_figures(request, *, period, rows: list[dict], groups: list[dict], district: dict):
     lines = [{**district, "name": "全区合计"}] + rows + [{**group, "name": f"代表组：{group['name']}"} for group in groups]
+    from liaison.exports import export_xlsx
+
     return export_xlsx(request, title=f"有关部门办理情况{period.label}", queryset=lines, count=len(lines),
                        headers=FIGURE_HEADERS, widths=FIGURE_WIDTHS, row=figure_row)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from deputies.models import Term
 from liaison.audit import history_of, log_access
-from liaison.exports import export_url, wants_xlsx
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.params import year_param
 
 from .exports import export_department_figures
@@ -19,10 +19,14 @@ from .services import may_see_in_full
 
 @login_required
 def constituent_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "constituents")
     base = Constituent.objects.visible_to(request.user).select_related("community__constituency")
     constituent_filter = ConstituentFilter(request.GET, queryset=base, user=request.user)
     page = Paginator(constituent_filter.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "constituents/constituent_list.html", {"filter": constituent_filter, "page": page})
+    return render(request, "constituents/constituent_list.html", {
+        "filter": constituent_filter, "page": page, "export_url": export_url(request),
+    })
 
 
 def _mask_reason(user) -> str:

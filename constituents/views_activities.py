@@ -12,14 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from deputies.models import Community, Constituency, Deputy, DeputyGroup, Term
-from liaison.exports import export_url, wants_xlsx
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.params import id_param, year_param
 from liaison.permissions import require_write
 
 from . import selectors, services
 from .conf import casework_setting
-from .exports import export_activities
 from .filters import ContactActivityFilter
 from .forms import ConstituentChoiceField, ContactActivityForm, NewConstituentFormSet, PhotoForm, RaisedProblemFormSet
 from .models import (
@@ -35,6 +34,8 @@ from .models import (
 
 @login_required
 def activity_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "activities")
     base = (
         ContactActivity.objects.visible_to(request.user)
         .select_related("group", "constituency")
@@ -43,8 +44,6 @@ def activity_list(request):
         .order_by("-held_on", "-id")
     )
     activity_filter = ContactActivityFilter(request.GET, queryset=base, user=request.user)
-    if wants_xlsx(request):
-        return export_activities(request, activity_filter.qs)
     page = Paginator(activity_filter.qs, 30).get_page(request.GET.get("page"))
     # The community filter is hidden (the coverage planner sets it): say which one is in use.
     met_id = activity_filter.form.cleaned_data.get("community") if activity_filter.is_valid() else None

@@ -15,14 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deputies.models import Constituency
-from liaison.exports import export_url, wants_xlsx
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
 from liaison.params import year_param
 from liaison.permissions import require_write
 
 from . import selectors, services
-from .exports import export_problems
 from .filters import ProblemFilter
 from .forms import (
     AcceptForm,
@@ -74,6 +73,8 @@ ACTION_LABELS = {
 
 @login_required
 def problem_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "problems")
     today = timezone.localdate()
     base = (
         Problem.objects.visible_to(request.user)
@@ -84,8 +85,6 @@ def problem_list(request):
         ), "forwardings__extension_requests")
     )
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
-    if wants_xlsx(request):
-        return export_problems(request, problem_filter.qs)
     page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
     for problem in page:
         problem.current_forwardings = [f for f in problem.forwardings.all() if f.round == problem.round]

@@ -10,13 +10,12 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from liaison.exports import export_url, wants_xlsx
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.permissions import require_write
 
 from . import services
 from .conf import casework_setting
-from .exports import export_suggestions
 from .filters import SuggestionFilter
 from .forms import AssignForm, MergeForm, SatisfactionForm, SubmitForm, SuggestionForm, SuggestionReplyForm
 from .models import Problem, ProblemCategory, ProblemFeedback, Suggestion
@@ -31,6 +30,8 @@ def _refusal(request, step: str):
 
 @login_required
 def suggestion_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "suggestions")
     base = (
         Suggestion.objects.visible_to(request.user)
         .select_related("lead_deputy", "lead_department", "group")
@@ -38,8 +39,6 @@ def suggestion_list(request):
         .order_by("-created_at", "-id")
     )
     suggestion_filter = SuggestionFilter(request.GET, queryset=base, user=request.user)
-    if wants_xlsx(request):
-        return export_suggestions(request, suggestion_filter.qs)
     page = Paginator(suggestion_filter.qs, 30).get_page(request.GET.get("page"))
     return render(request, "constituents/suggestion_list.html", {
         "filter": suggestion_filter, "page": page, "today": timezone.localdate(), "export_url": export_url(request),

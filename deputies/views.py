@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from liaison.audit import history_of
+from liaison.exports import export_list, export_url, wants_xlsx
 
 from .filters import DeputyFilter
 from .models import Deputy, DeputyGroup, DeputyStatus
@@ -56,12 +57,16 @@ def group_detail(request, pk: int):
 
 @login_required
 def deputy_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "deputies")
     base = Deputy.objects.visible_to(request.user).filter(term__is_current=True).select_related(
         "group", "constituency"
     )
     deputy_filter = DeputyFilter(request.GET, queryset=base, user=request.user)
     page = Paginator(deputy_filter.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "deputies/deputy_list.html", {"filter": deputy_filter, "page": page})
+    return render(request, "deputies/deputy_list.html", {
+        "filter": deputy_filter, "page": page, "export_url": export_url(request),
+    })
 
 
 @login_required

@@ -176,6 +176,9 @@ ACTION_LABELS = {
     "audit.log.exported": "导出审计日志",
     # Excel export of list pages (issue 12 §2, liaison/exports.py).
     "liaison.list.exported": "导出列表（Excel）",
+    "liaison.export_job.requested": "申请后台导出 Excel",
+    "liaison.export_job.done": "后台导出的 Excel 已生成",
+    "liaison.export_job.expired": "到期删除导出的 Excel 文件",
     "audit.records.purged": "清理超过保存期限的审计记录",
     "constituents.feedback.queued": "生成待反馈事项",
     "mailbox.summary.opened": "生成季度汇总草稿",

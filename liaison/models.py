@@ -352,3 +352,6 @@ class FigureSnapshot(models.Model):
 
 # Reliability: the task outbox and text messages live in their own module.
 from .models_delivery import OutboxMessage, TextMessage  # noqa: E402, F401
+
+# Large Excel exports made by a task (issue 12 §2).
+from .models_exports import ExportJob  # noqa: E402, F401

@@ -172,6 +172,13 @@ PERSONAL_FIELDS: dict[str, dict[str, PersonalField]] = {
         "sender_name": _ordinary("来信人姓名，反馈办理结果", mask="name"),
         "sender_contact": _ordinary("来信人联系方式，反馈办理结果", mask="contact"),
     },
+    # Large Excel exports (issue 12 §2): the file may hold constituents' names and phones
+    # (only those the requester may see whole); it is deleted after EXPORT_KEEP_DAYS.
+    "liaison.ExportJob": {
+        "file": _ordinary("后台导出的 Excel 文件，可能含申请人有权查看的选民个人信息（保存 7 天后删除）"),
+        "params": _ordinary("导出的筛选条件，可能含查询的姓名"),
+        "ip_address": _ordinary("安全审计：申请导出时的地址"),
+    },
     "reports.PublishedReport": {
         "deputy_name": _ordinary("公开刊登的代表述职（依法公开）"),
     },

@@ -63,6 +63,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "*/5"},
         "description": "每 5 分钟：定时任务心跳，供 /health/ 检查定时任务是否在运行",
     },
+    # exports (issue 12 §2): large Excel exports are kept EXPORT_KEEP_DAYS (default 7) days.
+    "every-day-0320-delete-expired-exports": {
+        "task": "liaison.tasks.delete_expired_exports",
+        "crontab": {"minute": "20", "hour": "3"},
+        "description": "每天凌晨：删除超过保存期限（默认 7 天）的后台导出 Excel 文件",
+    },
     # sec-data (issue 9 §4): retention of personal data.
     "every-day-0300-anonymise-expired-personal-data": {
         "task": "mailbox.tasks.anonymise_expired_personal_data",

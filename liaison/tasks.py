@@ -116,3 +116,19 @@ def refresh_district_figures() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def beat_heartbeat() -> None:
     """Sent by the beat every few minutes: its `last_run_at` is what /health/ reads (liaison/health.py)."""
+
+
+@shared_task(acks_late=True)
+def run_export_job(job_id: int) -> bool:
+    """Issue 12 §2: write one large Excel export (idempotent: a finished job is left alone)."""
+    from .services_exports import export_job_run
+
+    return export_job_run(job_id)
+
+
+@shared_task(acks_late=True)
+def delete_expired_exports() -> int:
+    """Delete the files of Excel exports past their keeping time (the job rows stay)."""
+    from .services_exports import delete_expired_exports as delete
+
+    return delete()

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import account_views, audit_views, autocomplete, errors, views
+from . import account_views, audit_views, autocomplete, errors, export_views, views
 from .health import health_view
 
 admin.site.site_header = "代表联络 · 管理后台"
@@ -22,6 +22,8 @@ urlpatterns = [
     path("audit/export/<str:fmt>/", audit_views.audit_export, name="audit_export"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_mark_read, name="notifications_mark_read"),
+    path("exports/<int:pk>/", export_views.export_job_page, name="export_job"),
+    path("exports/<int:pk>/file/", export_views.export_job_download, name="export_job_download"),
     path("deputies/", include("deputies.urls")),
     path("constituents/", include("constituents.urls")),
     path("mailbox/", include("mailbox.urls")),

@@ -6,7 +6,7 @@ the letter's page (may_see_sender), and each such letter is logged as exported.
 
 from __future__ import annotations
 
-from liaison.exports import Export, export_xlsx
+from liaison.exports import Export, Sheet
 
 from .models import Letter
 
@@ -33,8 +33,12 @@ def letter_row(letter: Letter, export: Export, *, sender_in_full: bool) -> list:
     ]
 
 
-def export_letters(request, letters, *, sender_in_full: bool):
-    return export_xlsx(
-        request, title="来信办理情况", queryset=letters, headers=LETTER_HEADERS, widths=LETTER_WIDTHS,
+def letter_sheet(request) -> Sheet:
+    """The letter list (mailbox:letter_list) with its filters."""
+    from .letter_views import filtered_letters, may_see_sender
+
+    sender_in_full = may_see_sender(request.user)
+    return Sheet(
+        title="来信办理情况", queryset=filtered_letters(request), headers=LETTER_HEADERS, widths=LETTER_WIDTHS,
         row=lambda letter, export: letter_row(letter, export, sender_in_full=sender_in_full),
     )

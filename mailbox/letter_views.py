@@ -16,14 +16,13 @@ from constituents.models import Problem
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 from liaison.audit import history_of, log_access
 from liaison.autocomplete import AutocompleteWidget
-from liaison.exports import export_url, wants_xlsx
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
 from liaison.params import id_param
 from liaison.permissions import require_write
 
 from . import services
-from .exports import export_letters
 from .forms import DeliverForm, ReplyForm
 from .models import Letter
 
@@ -68,8 +67,8 @@ def may_see_sender(user) -> bool:
     return user.is_office_staff or user.is_liaison or user.is_deputy
 
 
-@login_required
-def letter_list(request):
+def filtered_letters(request):
+    """The letter list's rows for its filters (also the export's, liaison.exports.SHEETS["letters"])."""
     letters = Letter.objects.visible_to(request.user).select_related(
         "problem__group", "problem__deputy", "mailbox"
     )
@@ -83,8 +82,15 @@ def letter_list(request):
     group_id = id_param(request, "group")
     if group_id:
         letters = letters.filter(problem__group_id=group_id)
+    return letters
+
+
+@login_required
+def letter_list(request):
     if wants_xlsx(request):
-        return export_letters(request, letters, sender_in_full=may_see_sender(request.user))
+        return export_list(request, "letters")
+    letters = filtered_letters(request)
+    stage, channel, group_id = request.GET.get("stage", ""), request.GET.get("channel", ""), id_param(request, "group")
     page = capped_page(letters, 50, request.GET.get("page"))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import Deputy, DeputyGroup, Term
 from liaison.audit import history_of
+from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.outbox import enqueue
 from liaison.params import year_param
@@ -407,8 +408,8 @@ def rectification_add(request, pk: int):
 # --- Rectification -------------------------------------------------------------------------------------
 
 
-@login_required
-def rectification_list(request):
+def filtered_rectifications(request):
+    """The rectification list's rows for its filters (also the export's, liaison.exports.SHEETS)."""
     filters = PlanFilterForm(request.GET or None, user=request.user)
     state = request.GET.get("state", "open")
     items = RectificationItem.objects.visible_to(request.user).select_related(
@@ -421,9 +422,18 @@ def rectification_list(request):
             items = items.filter(meeting__entry__plan__year=filters.cleaned_data["year"])
         if filters.cleaned_data.get("group"):
             items = items.filter(meeting__entry__plan__group=filters.cleaned_data["group"])
+    return filters, state, items
+
+
+@login_required
+def rectification_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "rectifications")
+    filters, state, items = filtered_rectifications(request)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "reports/rectification_list.html", {
         "filter": filters, "page": page, "state": state, "today": timezone.localdate(),
+        "export_url": export_url(request),
     })
 
 
@@ -512,8 +522,8 @@ def group_briefing(request, pk: int):
 # --- Written reports -------------------------------------------------------------------------------------
 
 
-@login_required
-def written_list(request):
+def filtered_written_reports(request):
+    """The written-report list's rows for its filters (also the export's, liaison.exports.SHEETS)."""
     filters = WrittenFilterForm(request.GET or None, user=request.user)
     reports = WrittenReport.objects.visible_to(request.user).select_related("deputy", "plan__group")
     if filters.is_valid():
@@ -524,8 +534,18 @@ def written_list(request):
             reports = reports.filter(plan__group=data["group"])
         if data.get("status"):
             reports = reports.filter(status=data["status"])
+    return filters, reports
+
+
+@login_required
+def written_list(request):
+    if wants_xlsx(request):
+        return export_list(request, "written")
+    filters, reports = filtered_written_reports(request)
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
-    return render(request, "reports/written_list.html", {"filter": filters, "page": page})
+    return render(request, "reports/written_list.html", {
+        "filter": filters, "page": page, "export_url": export_url(request),
+    })
 
 
 @login_required
@@ -533,9 +553,13 @@ def written_missing(request):
     _require(request.user.sees_district or request.user.is_liaison)
     year = year_param(request, default=timezone.localdate().year)
     rows = written_overview(request.user, year)
+    if wants_xlsx(request):
+        from .exports import export_written_overview
+
+        return export_written_overview(request, year=year, rows=rows)
     return render(request, "reports/written_missing.html", {
         "rows": rows, "year": year, "years": [y for y, _ in year_choices()],
-        "may_file": request.user.is_office_staff and request.user.can_write,
+        "may_file": request.user.is_office_staff and request.user.can_write, "export_url": export_url(request),
     })
 
 

@@ -11,7 +11,6 @@ from constituents.models import Problem, ProblemCategory
 from constituents.tests.casework import D, drive, register
 from constituents.tests.factories import ConstituentFactory, ProblemFactory
 from deputies.tests.factories import DepartmentFactory
-from liaison import exports
 from liaison.models import AccessLog, AuditEvent
 
 
@@ -73,17 +72,6 @@ def test_a_deputy_exports_the_rest_of_the_group_masked(client_of, deputy_a, term
     _, rows = _sheet(client_of(deputy_a.user).get(reverse("constituents:problem_list"), {"export": "xlsx"}))
     assert [row["反映人"] for row in rows] == ["钱**、赵桂芳"]
     assert list(AccessLog.objects.values_list("object_id", flat=True)) == [str(own.pk)]
-
-
-def test_too_large_an_export_is_refused_with_a_message(client_of, staff_user, deputy_a, monkeypatch):
-    monkeypatch.setattr(exports, "MAX_ROWS", 2)
-    ProblemFactory.create_batch(3, deputy=deputy_a)
-    client = client_of(staff_user)
-    response = client.get(reverse("constituents:problem_list"), {"export": "xlsx", "state": "registered"})
-    assert response.status_code == 302 and response["Location"] == reverse("constituents:problem_list") + "?state=registered"
-    page = client.get(response["Location"]).content.decode()
-    assert "共 3 条，超过一次导出的上限 2 条" in page and "请缩小筛选范围" in page
-    assert not AuditEvent.objects.filter(action="liaison.list.exported").exists()
 
 
 def test_the_problem_export_query_count_does_not_grow_with_rows(client_of, liaison_a, deputy_a, community_a,
@@ -168,3 +156,56 @@ def test_the_department_figures_export_has_the_pages_numbers(client_of, staff_us
     assert rows[1]["转交"] == 1 and rows[1]["按期答复率"] == 100.0
     _, empty = _sheet(client.get(url, {"year": 2025, "export": "xlsx"}))
     assert [row["转交"] for row in empty] == [0]
+
+
+# --- the constituent roster ---------------------------------------------------------
+
+
+def test_the_constituent_roster_is_whole_only_where_the_user_may_see_it(client_of, deputy_a, liaison_a, term,
+                                                                       group_a, community_a, deputy_b,
+                                                                       constituency_b):
+    from deputies.tests.factories import CommunityFactory, ConstituencyFactory
+
+    own = ConstituentFactory(community=community_a, name="赵桂芳", phone="13812345678", address="幸福里3号楼2单元")
+    neighbour = ConstituentFactory(community=CommunityFactory(
+        constituency=ConstituencyFactory(term=term, group=group_a, name="第3选区")), name="钱学文",
+        phone="13900001111")
+    ConstituentFactory(community=CommunityFactory(constituency=constituency_b), name="孙立新")
+    url = reverse("constituents:constituent_list")
+    assert "导出 Excel" in client_of(deputy_a.user).get(url).content.decode()
+
+    # Deputy A: their own constituency whole (and logged), the rest of the group masked, group B absent.
+    headers, rows = _sheet(client_of(deputy_a.user).get(url, {"export": "xlsx"}))
+    assert headers[:4] == ("编号", "姓名", "联系电话", "住址") and "选区" in headers and "登记日期" in headers
+    by_id = {row["编号"]: row for row in rows}
+    assert set(by_id) == {own.pk, neighbour.pk}
+    assert (by_id[own.pk]["姓名"], by_id[own.pk]["联系电话"], by_id[own.pk]["住址"]) == (
+        "赵桂芳", "13812345678", "幸福里3号楼2单元")
+    assert (by_id[neighbour.pk]["姓名"], by_id[neighbour.pk]["联系电话"]) == ("钱**", "139****1111")
+    assert by_id[own.pk]["登记日期"].year >= 2026  # an Excel date
+    assert list(AccessLog.objects.values_list("object_id", "action")) == [(str(own.pk), AccessLog.Action.EXPORTED)]
+    assert AuditEvent.objects.get(action="liaison.list.exported").detail.startswith("选民名册：2 条")
+
+    # The filters of the page apply; deputy B sees none of group A.
+    _, rows = _sheet(client_of(liaison_a).get(url, {"export": "xlsx", "name": "钱"}))
+    assert [row["姓名"] for row in rows] == ["钱学文"]
+    _, rows = _sheet(client_of(deputy_b.user).get(url, {"export": "xlsx"}))
+    assert [row["姓名"] for row in rows] == ["孙立新"]
+
+
+def test_the_committee_exports_the_roster_masked_and_nothing_is_logged(client_of, committee_user, community_a):
+    ConstituentFactory(community=community_a, name="赵桂芳", phone="13812345678")
+    _, rows = _sheet(client_of(committee_user).get(reverse("constituents:constituent_list"), {"export": "xlsx"}))
+    assert [(row["姓名"], row["联系电话"]) for row in rows] == [("赵**", "138****5678")]
+    assert not AccessLog.objects.exists()
+
+
+def test_the_roster_export_query_count_does_not_grow_with_rows(client_of, deputy_a, community_a,
+                                                               assert_flat_queries):
+    ConstituentFactory(community=community_a)
+    response = assert_flat_queries(
+        client_of(deputy_a.user), reverse("constituents:constituent_list"), params={"export": "xlsx"},
+        grow=lambda: ConstituentFactory.create_batch(10, community=community_a),
+    )
+    _, rows = _sheet(response)
+    assert len(rows) == 11
