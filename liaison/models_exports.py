@@ -13,13 +13,7 @@ from django.db import models
 from django.urls import reverse
 
 from .history import HistoricalRecords
-
-
-def private_storage():
-    # The same private folder as the rendered PDFs and the departments' attachments (never /media/).
-    from reports.models_pdf import PrivateStorage
-
-    return PrivateStorage()
+from .storage import private_storage
 
 
 class ExportJobQuerySet(models.QuerySet):

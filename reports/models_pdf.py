@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 
-
-class PrivateStorage(FileSystemStorage):
-    """Outside MEDIA_ROOT: these files are served only through a scoped view, never as /media/.
-    The folder is read from settings.PRIVATE_FILES_ROOT on each use."""
-
-    @property
-    def base_location(self):
-        return getattr(settings, "PRIVATE_FILES_ROOT", None) or Path(settings.BASE_DIR) / "var" / "private"
-
-    @property
-    def location(self):
-        return str(Path(self.base_location).resolve())
-
-    @property
-    def base_url(self):
-        return None
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+from liaison.storage import private_storage  # noqa: F401  (migrations name reports.models_pdf.private_storage)
 
 
 class RenderedPdfQuerySet(models.QuerySet):
