@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from liaison.storage import private_storage  # noqa: F401  (migrations name reports.models_pdf.private_storage)
+from liaison.storage import private_storage
 
 
 class RenderedPdfQuerySet(models.QuerySet):
