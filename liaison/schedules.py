@@ -63,6 +63,12 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "*/5"},
         "description": "每 5 分钟：定时任务心跳，供 /health/ 检查定时任务是否在运行",
     },
+    # sec (issue 9): a leaving day entered ahead of time closes the account when it comes.
+    "every-day-0005-close-accounts-of-departed-deputies": {
+        "task": "deputies.tasks.close_accounts_of_departed_deputies",
+        "crontab": {"minute": "5", "hour": "0"},
+        "description": "每天零点后：离任日期已到的代表，停用其账号（兼任其他角色的只取消代表身份）",
+    },
     # sec-data (issue 9 §4): retention of personal data.
     "every-day-0300-anonymise-expired-personal-data": {
         "task": "mailbox.tasks.anonymise_expired_personal_data",
