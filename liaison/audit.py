@@ -184,6 +184,7 @@ ACTION_LABELS = {
     # sec-data: retention of personal data (issue 9 §4).
     "constituents.constituent.anonymised": "到期匿名化选民个人信息",
     "mailbox.letter.anonymised": "到期匿名化来信人信息",
+    "constituents.attachment.deleted_on_retention": "到期删除答复附件",
 }
 
 

@@ -73,7 +73,12 @@ SCHEDULES: dict[str, dict] = {
     "every-day-0300-anonymise-expired-personal-data": {
         "task": "mailbox.tasks.anonymise_expired_personal_data",
         "crontab": {"minute": "0", "hour": "3"},
-        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息",
+        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息，删除答复附件；删除超过保存期限的短信",
+    },
+    "every-day-0310-delete-expired-rendered-pdfs": {
+        "task": "reports.tasks.delete_expired_rendered_pdfs",
+        "crontab": {"minute": "10", "hour": "3"},
+        "description": "每天凌晨：删除超过保存期限（默认 30 天）的已生成打印文件",
     },
 }
 
