@@ -167,7 +167,8 @@ def _writes_export(request, form: AuditSearchForm):
 def audit_log(request):
     _require_auditor(request)
     form = AuditSearchForm(request.GET or None)
-    source = (form.cleaned_data.get("source") if form.is_valid() else "") or "events"
+    # A malformed date elsewhere in the form does not send the search to another source.
+    source = "writes" if request.GET.get("source") == "writes" else "events"
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("before", None)
@@ -188,10 +189,10 @@ def audit_log(request):
             "is_later_page": cursor is not None,
         })
         return render(request, "liaison/audit/log.html", context)
-    _, rows = _search(form)
+    source, rows = _search(form)
     page = capped_page(rows, PER_PAGE, request.GET.get("page"))
     header, body = _table(source, page.object_list)
-    context.update({"page": page, "header": header, "body": body})
+    context.update({"source": source, "page": page, "header": header, "body": body})
     return render(request, "liaison/audit/log.html", context)
 
 
@@ -207,7 +208,7 @@ def audit_export(request, fmt: str):
         raise Http404("没有这种导出格式。")
     form = AuditSearchForm(request.GET or None)
     source, rows = _search(form)
-    if source == "writes":
+    if request.GET.get("source") == "writes":
         if fmt == "xlsx":  # one Excel path for writes: the page's own ?export=xlsx (liaison/exports.py)
             return HttpResponseRedirect(f"{reverse('audit_log')}?{request.GET.urlencode()}&export=xlsx")
         header = WRITES_HEADER

@@ -160,3 +160,9 @@ def test_the_writes_page_query_count_does_not_grow(client_of, auditor, writes, c
     assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=tables + 8, params=WRITES)
     assert_flat_queries(client, reverse("audit_log"), grow=more_rows, cap=10,
                         params={**WRITES, "model": "constituents.constituent"})
+
+
+def test_a_malformed_date_keeps_the_search_on_the_writes(client_of, auditor, writes):
+    page = client_of(auditor).get(reverse("audit_log"), {**WRITES, "start": "2026-13-40"})
+    assert page.status_code == 200 and page.context["header"] == audit_views.WRITES_HEADER
+    assert "请输入" in page.content.decode() or page.context["form"].errors
