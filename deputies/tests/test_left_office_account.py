@@ -177,3 +177,24 @@ def test_a_reactivated_leaver_still_unmasks_nobody_and_each_refusal_is_logged(re
     assert not AccessLog.objects.filter(user=reactivated["account"]).exists()
     denials = AuditEvent.objects.filter(action="http.denied", user=reactivated["account"], succeeded=False)
     assert denials.count() >= 2
+
+
+def test_a_deactivated_leaver_is_sent_no_email_or_text(deputy_a, staff_user, mailoutbox):
+    """Notices about casework go on being written for an account (a reminder job does not know who
+    left), but nothing leaves the office for a deactivated one: no e-mail, no text."""
+    from liaison.models import TextMessage
+    from liaison.notifications import notify
+    from liaison.tasks import send_pending_notification_emails
+
+    account = User.objects.get(pk=deputy_a.user_id)
+    account.phone = "13812345678"
+    account.save()
+    notify(account, title="待办提醒", body="楼道灯坏了", sms_text="您有新的待办事项")
+    leave(deputy_a, staff_user)
+    notify(account, title="又一条提醒", body="路灯坏了", sms_text="您有新的待办事项，请登录查看")
+
+    assert send_pending_notification_emails() == 0 and mailoutbox == []
+    assert not TextMessage.objects.filter(text="您有新的待办事项，请登录查看").exists()
+    active = UserFactory(role=Role.LIAISON)
+    notify(active, title="提醒")
+    assert send_pending_notification_emails() == 1
