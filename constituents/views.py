@@ -39,6 +39,9 @@ def _mask_reason(user) -> str:
 
 @login_required
 def constituent_detail(request, pk: int):
+    if request.user.has_left_office:
+        # Refused outright (a 403, so the try is in the security log), whichever id was asked for.
+        raise PermissionDenied("您已离任，不能再查看选民信息。")
     constituent = get_object_or_404(
         Constituent.objects.visible_to(request.user).select_related("community__constituency__group"), pk=pk
     )

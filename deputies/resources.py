@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
@@ -18,9 +22,27 @@ from liaison.importing import (
 )
 from liaison.validators import normalize_phone, validate_mainland_phone
 
-from .models import Constituency, Deputy, DeputyGroup, Term
+from .models import Constituency, Deputy, DeputyGroup, DeputyStatus, Term
 
 GENDERS = {"男": Deputy.Gender.MALE, "男性": Deputy.Gender.MALE, "女": Deputy.Gender.FEMALE, "女性": Deputy.Gender.FEMALE}
+STATUSES = {label: value for value, label in DeputyStatus.choices}
+_DAY = re.compile(r"(?P<year>\d{4})\s*(?:年|[./\-])\s*(?P<month>\d{1,2})\s*(?:月)?\s*[./\-]?\s*(?P<day>\d{1,2})\s*[日号]?")
+
+
+def parse_day(value) -> dt.date | None:
+    """A date cell (2026-03-15, 2026.3.15, 2026年3月15日 or an Excel date), None when empty."""
+    if value is None or (isinstance(value, str) and not clean_text(value)):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = unicodedata.normalize("NFKC", clean_text(value))
+    match = _DAY.fullmatch(raw)
+    try:
+        return dt.date(int(match["year"]), int(match["month"]), int(match["day"])) if match else None
+    except ValueError:
+        return None
 
 
 class DeputyResource(RosterResource):
@@ -38,17 +60,20 @@ class DeputyResource(RosterResource):
     group = Field(attribute="group", column_name="代表组", widget=TextWidget())
 
     required_columns = ["姓名", "性别", "出生年月", "选区"]
-    optional_columns = ["民族", "党派", "工作单位及职务", "联系电话", "代表组"]
+    # 状态 and 离任日期 are read, not exported: a deputy marked as left goes through
+    # the same rule for their account as deputy_leave (deputies/services.py).
+    optional_columns = ["民族", "党派", "工作单位及职务", "联系电话", "代表组", "状态", "离任日期"]
     aliases = {
         "代表姓名": "姓名", "出生日期": "出生年月", "出生年月日": "出生年月", "族别": "民族",
         "政治面貌": "党派", "党派(政治面貌)": "党派", "工作单位": "工作单位及职务", "单位及职务": "工作单位及职务",
         "工作单位和职务": "工作单位及职务", "单位职务": "工作单位及职务", "电话": "联系电话", "手机": "联系电话",
         "手机号码": "联系电话", "联系方式": "联系电话", "所在选区": "选区", "选区名称": "选区",
-        "所属代表组": "代表组", "代表小组": "代表组",
+        "所属代表组": "代表组", "代表小组": "代表组", "代表状态": "状态", "离任时间": "离任日期",
     }
     field_columns = {
         "name": "姓名", "gender": "性别", "ethnicity": "民族", "birth_month": "出生年月", "party": "党派",
         "work_unit": "工作单位及职务", "phone": "联系电话", "constituency": "选区", "group": "代表组",
+        "status": "状态", "left_on": "离任日期",
     }
     resolved_fields = ["term", "group", "constituency"]
     audit_action = "deputies.deputy.imported"
@@ -123,6 +148,21 @@ class DeputyResource(RosterResource):
                 fail("代表组", f"选区“{constituency}”属于“{constituency.group}”，不属于“{group}”。")
         parsed["group"] = group
 
+        status_text = clean_text(row.get("状态"))
+        parsed["status"] = STATUSES.get(status_text) if status_text else None
+        if status_text and parsed["status"] is None:
+            fail("状态", f"“{status_text}”不是有效的状态，请填写在任、辞职、罢免、调离或去世。")
+        parsed["left_on"] = parse_day(row.get("离任日期"))
+        if clean_text(row.get("离任日期")) and parsed["left_on"] is None:
+            fail("离任日期", f"“{clean_text(row.get('离任日期'))}”不是有效的日期，请写成 2026-03-15 或 2026年3月15日。")
+        elif parsed["status"] == DeputyStatus.SERVING and parsed["left_on"]:
+            fail("离任日期", "在任代表不应填写离任日期。")
+        elif parsed["status"] not in (None, DeputyStatus.SERVING):
+            if parsed["left_on"] is None:
+                fail("离任日期", "已离任的代表请填写离任日期。")
+            elif not self.term.start_date <= parsed["left_on"] <= self.term.end_date:
+                fail("离任日期", "离任日期应在本届任期之内。")
+
         if errors:
             raise ValidationError(errors)
         return parsed
@@ -152,6 +192,29 @@ class DeputyResource(RosterResource):
         for field, column in (("party", "党派"), ("work_unit", "工作单位及职务"), ("phone", "联系电话")):
             if column in self.columns_present:
                 setattr(deputy, field, parsed[field])
+        self.leaving = False
+        if parsed["status"] is not None:
+            self.leaving = deputy.status == DeputyStatus.SERVING and parsed["status"] != DeputyStatus.SERVING
+            deputy.status = parsed["status"]
+            deputy.left_on = parsed["left_on"] if parsed["status"] != DeputyStatus.SERVING else None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # 状态 and 离任日期 are not export fields, so the default comparison does not see them.
+        if original is not None and (instance.status, instance.left_on) != (original.status, original.left_on):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors=import_validation_errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if getattr(self, "leaving", False):
+            instance._change_reason = "deputies.deputy.left"
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if getattr(self, "leaving", False) and not self._is_dry_run(kwargs):
+            from .services import deputy_departure_close_account
+
+            deputy_departure_close_account(deputy=instance, acting_user=self.user)
 
     # -- export ------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ def history_of(instance: models.Model, limit: int = 50):
 ACTION_LABELS = {
     "deputies.deputy.left": "代表离任",
     "deputies.deputy.imported": "Excel 导入代表名册",
+    "deputies.deputy.account_unlinked": "代表离任，取消账号的代表身份",
     "deputies.deputy.exemplary_marked": "标记为履职典型",
     "deputies.deputy.exemplary_cleared": "取消履职典型",
     "constituents.constituent.created": "登记选民",
@@ -189,6 +190,7 @@ ACTION_LABELS = {
     # sec-data: retention of personal data (issue 9 §4).
     "constituents.constituent.anonymised": "到期匿名化选民个人信息",
     "mailbox.letter.anonymised": "到期匿名化来信人信息",
+    "constituents.attachment.deleted_on_retention": "到期删除答复附件",
 }
 
 

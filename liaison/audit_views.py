@@ -1,5 +1,6 @@
-"""The audit administrator's page: search the security log and the
-personal-data access log, and export what was found (CSV or Excel)."""
+"""The audit administrator's page: search the security log, the personal-data
+access log and every data write (history rows, liaison/audit_writes.py), and
+export what was found (CSV or Excel)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,29 @@ from urllib.parse import quote
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
+from . import audit_writes
 from .audit import ACTION_LABELS, action_label, record_event
+from .exports import MAX_ROWS as XLSX_MAX_ROWS
+from .exports import export_xlsx, wants_xlsx
 from .models import AccessLog, AuditEvent
+from .pagination import capped_page
 from .roles import holds
 
 EXPORT_LIMIT = 100_000
 
 
 class AuditSearchForm(forms.Form):
-    SOURCES = [("events", "安全事件（登录、账号、越权、导出）"), ("access", "个人信息访问记录")]
+    SOURCES = [("events", "安全事件（登录、账号、越权、导出）"), ("access", "个人信息访问记录"),
+               ("writes", "数据修改记录（每一次新增、修改、删除）")]
     source = forms.ChoiceField(label="类别", choices=SOURCES, required=False)
+    model = forms.ChoiceField(label="数据类别（数据修改记录）", required=False)
+    object_id = forms.CharField(label="对象编号", max_length=40, required=False)
     start = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     username = forms.CharField(label="用户名", max_length=150, required=False)
@@ -40,7 +48,9 @@ class AuditSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         security = {key: label for key, label in ACTION_LABELS.items() if key.split(".")[0] in ("auth", "http", "accounts", "audit")}
         self.fields["action"].choices = ([("", "全部")] + sorted(security.items())
-                                         + [(f"access.{value}", f"个人信息：{label}") for value, label in AccessLog.Action.choices])
+                                         + [(f"access.{value}", f"个人信息：{label}") for value, label in AccessLog.Action.choices]
+                                         + audit_writes.action_choices())
+        self.fields["model"].choices = [("", "全部")] + audit_writes.model_choices()
 
     def clean(self):
         data = super().clean()
@@ -66,6 +76,8 @@ def _search(form: AuditSearchForm):
             rows = rows.filter(action=data["action"].removeprefix("access."))
         if data.get("text"):
             rows = rows.filter(object_repr__icontains=data["text"])
+        if data.get("object_id"):
+            rows = rows.filter(object_id=data["object_id"])
     else:
         rows = AuditEvent.objects.select_related("user")
         at = "at"
@@ -80,6 +92,8 @@ def _search(form: AuditSearchForm):
         if data.get("text"):
             rows = rows.filter(Q(object_repr__icontains=data["text"]) | Q(detail__icontains=data["text"])
                                | Q(path__icontains=data["text"]))
+        if data.get("object_id"):
+            rows = rows.filter(object_id=data["object_id"])
     if data.get("start"):
         rows = rows.filter(**{f"{at}__gte": _day_bounds(data["start"])})
     if data.get("end"):
@@ -118,19 +132,68 @@ def _require_auditor(request) -> None:
         raise PermissionDenied("只有审计管理员可以查看审计日志。")
 
 
+PER_PAGE = 50
+WRITES_HEADER = ["时间", "用户", "IP 地址", "操作", "类别", "数据", "对象编号"]
+
+
+def _writes_filters(form: AuditSearchForm) -> dict:
+    """The form's values as audit_writes.search_writes reads them."""
+    data = dict(form.cleaned_data) if form.is_valid() else {}
+    if data.get("start"):
+        data["start_at"] = _day_bounds(data["start"])
+    if data.get("end"):
+        data["end_at"] = _day_bounds(data["end"], end=True)
+    address = (data.get("ip_address") or "").strip()
+    data["ip_address"] = (address if _looks_like_ip(address) else "") if address else None
+    object_id = (data.get("object_id") or "").strip()
+    if object_id and not (object_id.isascii() and object_id.isdigit() and len(object_id) < 19):
+        data["outcome"] = "failed"  # no row has such an id: nothing matches
+    data["object_id"] = object_id
+    return data
+
+
+def _writes_export(request, form: AuditSearchForm):
+    rows = audit_writes.search_writes(_writes_filters(form), cursor=None, limit=XLSX_MAX_ROWS + 1)
+    described = audit_writes.describe(rows[:XLSX_MAX_ROWS]) if len(rows) <= XLSX_MAX_ROWS else []
+    return export_xlsx(
+        request, title="数据修改记录", queryset=described, count=len(rows), headers=WRITES_HEADER,
+        row=lambda line, export: [line["at"], line["username"], line["ip_address"], line["action"], line["change"],
+                                  line["model"], line["object_id"]],
+        widths=(20, 14, 16, 24, 8, 16, 10),
+    )
+
+
 @login_required
 def audit_log(request):
     _require_auditor(request)
     form = AuditSearchForm(request.GET or None)
-    source, rows = _search(form)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    header, body = _table(source, page.object_list)
+    # A malformed date elsewhere in the form does not send the search to another source.
+    source = "writes" if request.GET.get("source") == "writes" else "events"
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "liaison/audit/log.html", {
-        "form": form, "page": page, "header": header, "body": body, "source": source,
-        "query": query.urlencode(),
-    })
+    query.pop("before", None)
+    context = {"form": form, "source": source, "query": query.urlencode()}
+    if source == "writes":
+        if wants_xlsx(request):
+            return _writes_export(request, form)
+        cursor = audit_writes.Cursor.parse(request.GET.get("before"))
+        rows = audit_writes.search_writes(_writes_filters(form), cursor=cursor, limit=PER_PAGE + 1)
+        shown = rows[:PER_PAGE]
+        context.update({
+            "header": WRITES_HEADER,
+            "body": [[f"{timezone.localtime(line['at']):%Y-%m-%d %H:%M:%S}", line["username"], line["ip_address"],
+                      line["action"], line["change"], line["model"], line["object_id"]]
+                     for line in audit_writes.describe(shown)],
+            "next_cursor": audit_writes.Cursor(shown[-1].at, shown[-1].model, shown[-1].history_id).token()
+            if len(rows) > PER_PAGE else "",
+            "is_later_page": cursor is not None,
+        })
+        return render(request, "liaison/audit/log.html", context)
+    source, rows = _search(form)
+    page = capped_page(rows, PER_PAGE, request.GET.get("page"))
+    header, body = _table(source, page.object_list)
+    context.update({"source": source, "page": page, "header": header, "body": body})
+    return render(request, "liaison/audit/log.html", context)
 
 
 def _safe_cell(value: str) -> str:
@@ -145,7 +208,16 @@ def audit_export(request, fmt: str):
         raise Http404("没有这种导出格式。")
     form = AuditSearchForm(request.GET or None)
     source, rows = _search(form)
-    header, body = _table(source, rows[:EXPORT_LIMIT])
+    if request.GET.get("source") == "writes":
+        if fmt == "xlsx":  # one Excel path for writes: the page's own ?export=xlsx (liaison/exports.py)
+            return HttpResponseRedirect(f"{reverse('audit_log')}?{request.GET.urlencode()}&export=xlsx")
+        header = WRITES_HEADER
+        body = [[f"{timezone.localtime(line['at']):%Y-%m-%d %H:%M:%S}", line["username"], line["ip_address"],
+                 line["action"], line["change"], line["model"], line["object_id"]]
+                for line in audit_writes.describe(
+                    audit_writes.search_writes(_writes_filters(form), cursor=None, limit=XLSX_MAX_ROWS))]
+    else:
+        header, body = _table(source, rows[:EXPORT_LIMIT])
     body = [[_safe_cell(str(cell)) for cell in line] for line in body]
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     name = f"审计日志{stamp}"

@@ -89,7 +89,7 @@ def _queue_texts(notices: list[Notice]) -> None:
         return
     from .sms import text_queue
 
-    phones = dict(User.objects.filter(pk__in={n.recipient_id for n in notices}).exclude(phone="")
+    phones = dict(User.objects.filter(pk__in={n.recipient_id for n in notices}, is_active=True).exclude(phone="")
                   .values_list("pk", "phone"))
     for notice in notices:
         if notice.recipient_id in phones:

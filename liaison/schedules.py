@@ -69,11 +69,22 @@ SCHEDULES: dict[str, dict] = {
         "crontab": {"minute": "20", "hour": "3"},
         "description": "每天凌晨：删除超过保存期限（默认 7 天）的后台导出 Excel 文件",
     },
+    # sec (issue 9): a leaving day entered ahead of time closes the account when it comes.
+    "every-day-0005-close-accounts-of-departed-deputies": {
+        "task": "deputies.tasks.close_accounts_of_departed_deputies",
+        "crontab": {"minute": "5", "hour": "0"},
+        "description": "每天零点后：离任日期已到的代表，停用其账号（兼任其他角色的只取消代表身份）",
+    },
     # sec-data (issue 9 §4): retention of personal data.
     "every-day-0300-anonymise-expired-personal-data": {
         "task": "mailbox.tasks.anonymise_expired_personal_data",
         "crontab": {"minute": "0", "hour": "3"},
-        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息",
+        "description": "每天凌晨：办结并反馈满保存期限（默认 3 年）的诉求，匿名化来信人和选民的个人信息，删除答复附件；删除超过保存期限的短信",
+    },
+    "every-day-0310-delete-expired-rendered-pdfs": {
+        "task": "reports.tasks.delete_expired_rendered_pdfs",
+        "crontab": {"minute": "10", "hour": "3"},
+        "description": "每天凌晨：删除超过保存期限（默认 30 天）的已生成打印文件",
     },
 }
 

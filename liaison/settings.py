@@ -235,6 +235,10 @@ LOGGING = {
 # --- Personal data, uploads and health (sec-data, issue 9 §4, §5, §7) ---
 # Closed cases are anonymised this many years after the constituent was told the result.
 PERSONAL_DATA_RETENTION_YEARS = int(env("PERSONAL_DATA_RETENTION_YEARS", "3"))
+# Texts (phone and wording) are deleted this many days after they were queued; stored PDFs
+# (reports.RenderedPdf, drawn with their requester's view) this many days after they were asked for.
+LIAISON_SMS_RETENTION_DAYS = int(env("LIAISON_SMS_RETENTION_DAYS", "180"))
+REPORTS_RENDERED_PDF_RETENTION_DAYS = int(env("REPORTS_RENDERED_PDF_RETENTION_DAYS", "30"))
 # Uploads are checked by content (liaison/uploads.py): size and pixel limits.
 UPLOADS = {"MAX_BYTES": 10 * 1024 * 1024, "MAX_PIXELS": int(env("UPLOAD_MAX_PIXELS", "40000000"))}
 # /health/ (django-health-check): thresholds in liaison/health.py, overridable with HEALTH = {...}.

@@ -53,6 +53,7 @@ def sms_setting(name: str):
         "LIAISON_SMS_BACKEND": "liaison.sms.ConsoleBackend",
         "LIAISON_SMS_DAILY_CAP": 5,
         "LIAISON_SMS_FILE_PATH": str(Path(settings.BASE_DIR) / "var" / "sms" / "sms.jsonl"),
+        "LIAISON_SMS_RETENTION_DAYS": 180,
     }
     return getattr(settings, name, defaults.get(name))
 
@@ -234,3 +235,17 @@ def due_soon_text(days: int) -> str:
 
 def followup_due_text() -> str:
     return "有群众诉求已办结，请登录代表联络平台进行回访。"
+
+
+def text_messages_prune(*, now=None) -> int:
+    """Retention: delete texts (a phone number and its wording) queued longer ago than
+    LIAISON_SMS_RETENTION_DAYS, whatever became of them. The audit log is not touched."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import TextMessage
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=int(sms_setting("LIAISON_SMS_RETENTION_DAYS")))
+    deleted, _ = TextMessage.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

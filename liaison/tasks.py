@@ -35,8 +35,9 @@ def send_pending_notification_emails(limit: int = 500) -> int:
     """
     from .outbox import claim
 
-    pending = Notification.objects.filter(emailed_at__isnull=True, email_attempts__lt=EMAIL_MAX_ATTEMPTS) \
-        .exclude(recipient__email="")
+    # A deactivated account (e.g. a deputy who left office) is sent nothing: its notices stay in-app.
+    pending = Notification.objects.filter(emailed_at__isnull=True, email_attempts__lt=EMAIL_MAX_ATTEMPTS,
+                                          recipient__is_active=True).exclude(recipient__email="")
     lease = dt.timedelta(seconds=getattr(settings, "LIAISON_EMAIL_LEASE_SECONDS", EMAIL_LEASE.total_seconds()))
     ids = claim(pending, field="email_claimed_until", lease=lease, limit=limit)
     sent = 0

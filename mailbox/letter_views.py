@@ -64,7 +64,8 @@ def may_reply(user, letter: Letter) -> bool:
 
 
 def may_see_sender(user) -> bool:
-    return user.is_office_staff or user.is_liaison or user.is_deputy
+    # A deputy who left office reads their own past letters masked.
+    return user.is_office_staff or user.is_liaison or (user.is_deputy and not user.has_left_office)
 
 
 def filtered_letters(request):

@@ -7,7 +7,10 @@ It lives in mailbox/ because it is the first app that sees both the casework
 
 - the sender's name and contact on the letters of those problems;
 - the name, phone, address and note of constituents whose every problem is
-  such a closed case and who were not met in an activity within the period.
+  such a closed case and who were not met in an activity within the period;
+- the files departments attached to their replies on those problems (the rows
+  go too, each deletion a history row; the files are removed after commit);
+- texts (SMS: a phone and its wording) queued more than LIAISON_SMS_RETENTION_DAYS ago.
 
 The problem itself (text, category, departments, result) stays for the
 statistics and the archive. The audit history (django-simple-history rows
@@ -26,8 +29,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from constituents.models import Constituent, Problem
+from constituents.models import Constituent, ForwardingAttachment, Problem
 from liaison.audit import audited
+from liaison.sms import text_messages_prune
 
 from .models import Letter
 
@@ -84,7 +88,25 @@ def personal_data_anonymise_expired(*, today: dt.date | None = None, acting_user
         constituent.save(update_fields=["name", "phone", "address", "note"])
         constituent_count += 1
 
-    if letter_count or constituent_count:
-        log.info("Retention: anonymised %s letters and %s constituents closed before %s",
-                 letter_count, constituent_count, cutoff)
-    return {"letters": letter_count, "constituents": constituent_count}
+    attachment_count = 0
+    for attachment in ForwardingAttachment.objects.filter(forwarding__problem__in=expired).select_for_update(
+            of=("self",)):
+        stored = (attachment.file.storage, attachment.file.name)
+        audited(attachment, action="constituents.attachment.deleted_on_retention", user=acting_user)
+        attachment.delete()
+        # The file goes only once the rows' deletion is committed.
+        transaction.on_commit(lambda stored=stored: _remove_file(*stored), robust=True)
+        attachment_count += 1
+
+    text_count = text_messages_prune(now=timezone.make_aware(dt.datetime.combine(today, timezone.localtime().time())))
+
+    if letter_count or constituent_count or attachment_count or text_count:
+        log.info("Retention: anonymised %s letters and %s constituents closed before %s; deleted %s attachments "
+                 "and %s texts", letter_count, constituent_count, cutoff, attachment_count, text_count)
+    return {"letters": letter_count, "constituents": constituent_count, "attachments": attachment_count,
+            "texts": text_count}
+
+
+def _remove_file(storage, name: str) -> None:
+    if name and storage.exists(name):
+        storage.delete(name)

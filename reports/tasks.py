@@ -65,3 +65,11 @@ def render_stored_pdf(rendered_pdf_id: int) -> bool:
     from .rendering import render_stored
 
     return render_stored(rendered_pdf_id)
+
+
+@shared_task(acks_late=True)
+def delete_expired_rendered_pdfs() -> int:
+    """Nightly: stored PDFs older than REPORTS_RENDERED_PDF_RETENTION_DAYS go, files and rows (idempotent)."""
+    from .retention import rendered_pdfs_delete_expired
+
+    return rendered_pdfs_delete_expired()

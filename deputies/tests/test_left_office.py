@@ -1,5 +1,6 @@
-"""A deputy who leaves office: from that day the account reads its own past
-records and nothing else of the constituents, and writes nothing."""
+"""A deputy who leaves office: the account is deactivated (test_left_office_account.py); if the
+security administrator lets it back in, it reads its own past records and nothing else of the
+constituents, and writes nothing."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ def leave(deputy, staff_user, on=None):
                         acting_user=staff_user)
 
 
+def leave_and_let_back_in(deputy, staff_user):
+    """Leaving deactivates the account; the security administrator may activate it again."""
+    leave(deputy, staff_user)
+    type(deputy.user).objects.filter(pk=deputy.user_id).update(is_active=True)
+    deputy.user.is_active = True
+
+
 def test_leaving_ends_the_accounts_sessions(client_of, deputy_a, staff_user, deputy_b, records):
     client = client_of(deputy_a.user)
     assert client.get(reverse("constituents:constituent_list")).status_code == 200
@@ -54,19 +62,19 @@ def test_leaving_ends_the_accounts_sessions(client_of, deputy_a, staff_user, dep
 
 
 def test_after_leaving_no_constituents_are_listed_or_unmasked(client_of, deputy_a, staff_user, records):
-    leave(deputy_a, staff_user)
+    leave_and_let_back_in(deputy_a, staff_user)
     client = client_of(deputy_a.user)
     constituent = records["constituent"]
 
     page = client.get(reverse("constituents:constituent_list")).content.decode()
     assert "赵**" not in page and "赵桂芳" not in page
     detail = reverse("constituents:constituent_detail", args=[constituent.pk])
-    assert client.get(detail).status_code == 404
-    assert client.post(detail, {"reveal": "1"}).status_code == 404
+    assert client.get(detail).status_code == 403
+    assert client.post(detail, {"reveal": "1"}).status_code == 403
 
 
 def test_after_leaving_own_past_records_stay_readable(client_of, deputy_a, staff_user, records):
-    leave(deputy_a, staff_user)
+    leave_and_let_back_in(deputy_a, staff_user)
     client = client_of(deputy_a.user)
     problem_page = client.get(records["problem"].get_absolute_url())
     assert problem_page.status_code == 200 and "楼道灯坏了" in problem_page.content.decode()
@@ -76,7 +84,7 @@ def test_after_leaving_own_past_records_stay_readable(client_of, deputy_a, staff
 
 
 def test_after_leaving_every_write_page_refuses_in_chinese(client_of, deputy_a, staff_user, records):
-    leave(deputy_a, staff_user)
+    leave_and_let_back_in(deputy_a, staff_user)
     client = client_of(deputy_a.user)
     problem = records["problem"]
     for url in [reverse("constituents:activity_create"), reverse("constituents:problem_create"),
@@ -89,7 +97,7 @@ def test_after_leaving_every_write_page_refuses_in_chinese(client_of, deputy_a, 
 
 
 def test_after_leaving_every_service_refuses_in_chinese(deputy_a, staff_user, records, group_a):
-    leave(deputy_a, staff_user)
+    leave_and_let_back_in(deputy_a, staff_user)
     user = type(deputy_a.user).objects.get(pk=deputy_a.user_id)
     with pytest.raises((ValidationError, PermissionDenied), match="您已离任"):
         casework.problem_register(source=Problem.Source.VISIT, text="新问题", category="other", group=group_a,
