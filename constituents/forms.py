@@ -412,6 +412,10 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label="选民不满意的理由", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RemindForm(forms.Form):
+    """催办 needs nothing typed: every department of this round that has not answered is notified today."""
+
+
 class FollowUpForm(forms.Form):
     followed_on = date_field("督办日期")
     method = forms.ChoiceField(label="督办方式", choices=FollowUpMethod.choices)

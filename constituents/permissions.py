@@ -45,6 +45,7 @@ STEPS: dict[str, Step] = {
     "edit": _step("修改登记内容", *_DEPUTY_WORK),
     "forward": _step("转交有关部门", *_DEPUTY_WORK),
     "followup": _step("督办", *_DEPUTY_WORK),
+    "remind": _step("催办（通知未答复的承办部门）", *_DEPUTY_WORK),
     "letter_reply": _step("回复来信人", *_DEPUTY_WORK),
     "feedback": _step("向选民反馈", *_DEPUTY_WORK),
     "accept": _step("签收（受理）", *_DEPARTMENT_WORK, department_step=True),

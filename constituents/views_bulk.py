@@ -43,7 +43,7 @@ BULK_STEPS = {
     "forward": BulkStep("批量转交有关部门", "转交", "forward", BulkForwardForm),
     "callback": BulkStep("批量登记回访", "登记回访", "callback", BulkCallbackForm),
     "feedback": BulkStep("批量登记向选民反馈", "登记反馈", "feedback", BulkFeedbackForm),
-    "remind": BulkStep("批量催办承办部门", "催办", "followup", BulkRemindForm),
+    "remind": BulkStep("批量催办承办部门", "催办", "remind", BulkRemindForm),
 }
 
 

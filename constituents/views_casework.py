@@ -33,6 +33,7 @@ from .forms import (
     ForwardForm,
     ProblemEditForm,
     ProblemRegisterForm,
+    RemindForm,
     ReopenForm,
     ReplyForm,
     ResolveForm,
@@ -283,6 +284,8 @@ def _state_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[st
                for c in problem.callbacks.all()):
             actions.append(("send_back", "发回重办"))
         actions.append(("reopen", "重新办理"))
+    if state in (State.FORWARDED, State.HANDLING) and any(f.is_open for f in current):
+        actions.append(("remind", "催办"))
     if state in (State.FORWARDED, State.HANDLING, State.RESOLVED, State.UNSOLVABLE):
         actions.append(("followup", "记录督办"))
     if not problem.has_result:
@@ -295,7 +298,7 @@ STEP_TITLES = {
     "extend": "申请延期", "decide_extension": "审批延期",
     "resolve": "办结", "unsolvable": "暂不能解决", "feedback": "登记反馈", "reopen": "重新办理",
     "callback": "回访", "send_back": "发回重办",
-    "followup": "记录督办", "edit": "修改登记内容",
+    "followup": "记录督办", "remind": "催办承办部门", "edit": "修改登记内容",
 }
 FORWARDING_STEPS = ("accept", "reply", "return", "extend")
 
@@ -356,6 +359,8 @@ def _bare_step_form(step: str, problem: Problem, user, data, files, chosen):
         return FeedbackForm(data, waiting=waiting, initial={"when": day})
     if step == "reopen":
         return ReopenForm(data, initial={"reopened_on": day})
+    if step == "remind":
+        return RemindForm(data)
     if step == "followup":
         return FollowUpForm(data, forwardings=current.exclude(status=Forwarding.Status.RETURNED),
                             initial={"followed_on": day})
@@ -420,6 +425,9 @@ def _run_step(step: str, problem: Problem, data: dict, user) -> str:
     if step == "reopen":
         services.problem_reopen(reason=data["reason"], reopened_on=data["reopened_on"], **common)
         return "已重新办理，请再次转交有关部门。"
+    if step == "remind":
+        reminded = services.problem_remind(**common)
+        return "已催办" + "、".join(f.department.name for f in reminded) + "，部门账号已收到通知。"
     if step == "followup":
         services.followup_add(followed_on=data["followed_on"], method=data["method"],
                               department_said=data["department_said"], forwarding=data.get("forwarding"),
@@ -434,11 +442,10 @@ def _run_step(step: str, problem: Problem, data: dict, user) -> str:
 
 @require_write
 def problem_step(request, pk: int, step: str):
-    """One page per step of the pipeline; the services decide whether the step is allowed now."""
-    if not request.user.can_write:
-        raise PermissionDenied(request.user.write_refusal)
     """One page per step of the pipeline. The role table (`may`) decides who may do the step,
     on every request; the services decide whether the state allows it now."""
+    if not request.user.can_write:
+        raise PermissionDenied(request.user.write_refusal)
     problem = get_object_or_404(
         Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency"), pk=pk
     )

@@ -93,7 +93,7 @@ def problem_remind(*, problem: Problem, acting_user, reminded_on: dt.date | None
     keeps the day in `reminded_on` and its history names who pressed. Once a day per
     department: a second press the same day would only repeat the same notice.
     """
-    _allow(acting_user, "followup", problem=problem)
+    _allow(acting_user, "remind", problem=problem)
     _lock(problem)
     _require_state(problem, [Problem.State.FORWARDED, Problem.State.HANDLING], "催办")
     day = reminded_on or local_today()

@@ -17,7 +17,7 @@ from deputies.tests.factories import DepartmentFactory
 from liaison.models import Role
 from liaison.tests.factories import UserFactory
 
-DEPUTY_STEPS = {"register", "edit", "forward", "followup", "letter_reply", "feedback", "reopen",
+DEPUTY_STEPS = {"register", "edit", "forward", "followup", "remind", "letter_reply", "feedback", "reopen",
                 "suggestion_draft", "suggestion_edit", "suggestion_submit", "suggestion_satisfaction"}
 DEPARTMENT_STEPS = {"accept", "return", "reply", "extend", "resolve", "unsolvable"}
 # Written out here, not derived from the table, so a change to the table must be a change to this test.
@@ -29,7 +29,7 @@ EXPECTED = {
     "department": DEPARTMENT_STEPS,
     "other_department": set(),
 }
-PROBLEM_STEPS = ["edit", "forward", "followup", "feedback", "accept", "return", "reply", "extend",
+PROBLEM_STEPS = ["edit", "forward", "followup", "remind", "feedback", "accept", "return", "reply", "extend",
                  "decide_extension", "resolve", "unsolvable", "callback", "send_back", "reopen"]
 
 
@@ -119,3 +119,21 @@ def test_a_department_of_another_department_sees_nothing(people, forwarded, clie
 def test_readme_shows_the_same_table():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
+
+
+def test_a_deputy_presses_the_departments_from_the_problem_page(deputy_a, people, forwarded, client_of):
+    """催办 on one case: the button is there, the department's accounts are told once a day."""
+    from liaison.models import Notification
+
+    client = client_of(deputy_a.user)
+    url = reverse("constituents:problem_step", args=[forwarded.pk, "remind"])
+    assert url in client.get(forwarded.get_absolute_url()).content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    assert forwarded.forwardings.get().reminded_on is not None
+    told = Notification.objects.filter(recipient=people["department"], title__startswith="催办")
+    assert told.count() == 1
+    again = client.post(url)
+    assert again.status_code == 200 and "今天已催办过" in again.content.decode()
+    assert told.count() == 1
+    assert url not in client_of(people["committee"]).get(forwarded.get_absolute_url()).content.decode()
