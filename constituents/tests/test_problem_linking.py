@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from constituents import figures, services
-from constituents.models import FeedbackMethod, Problem, ProblemFeedback, ProblemCategory
+from constituents.models import FeedbackMethod, Problem, ProblemCategory, ProblemFeedback
 from constituents.permissions import may
 from constituents.selectors import similar_problems
 from constituents.tests.casework import D, drive

@@ -138,3 +138,16 @@ def test_query_count_does_not_grow_with_matches(deputy_a, community_a, staff_use
 
     ProblemFactory(deputy=deputy_a, text="路灯起点")
     assert_flat_queries(client_of(staff_user), URL, grow=grow, params={"q": "路灯"}, cap=20)
+
+
+def test_short_query_looks_at_the_newest_rows_and_says_so(deputy_a, staff_user, client_of, monkeypatch):
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "SHORT_QUERY_WINDOW", 3)
+    oldest = ProblemFactory(deputy=deputy_a, text="钟楼旁路灯不亮")
+    for n in range(3):
+        ProblemFactory(deputy=deputy_a, text=f"井盖缺失{n}")
+    assert oldest.pk not in _ids(search_all(staff_user, "钟楼"), "problems")
+    assert oldest.pk in _ids(search_all(staff_user, "钟楼旁"), "problems")  # three characters: everything
+    page = client_of(staff_user).get(URL, {"q": "井盖"}).content.decode()
+    assert "只输入一两个字时" in page
