@@ -186,3 +186,16 @@ def test_livelihood_count_counts_the_case_once(deputy_a, liaison_a, community_a)
     services.problem_link(problem=linked, main=main, acting_user=liaison_a)
     drive(main, State.RESOLVED, liaison_a)
     assert list(Problem.objects.livelihood_solved().values_list("pk", flat=True)) == [main.pk]
+
+
+def test_linked_problem_is_not_waiting_to_be_forwarded(streetlight, liaison_a, client_of):
+    import datetime as dt
+
+    from liaison.models import Notification
+
+    main, second, _third = streetlight
+    services.problem_link(problem=second, main=main, acting_user=liaison_a)
+    later = dt.date(2026, 12, 31)
+    services.casework_send_reminders(on=later)
+    digest = Notification.objects.get(recipient=liaison_a)
+    assert digest.title == "您有 2 件诉求待处理"  # main and the third letter; not the linked one
