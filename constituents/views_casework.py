@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency
 from liaison.exports import export_url, wants_xlsx
@@ -32,6 +33,7 @@ from .forms import (
     FeedbackForm,
     FollowUpForm,
     ForwardForm,
+    LinkForm,
     ProblemEditForm,
     ProblemRegisterForm,
     ReopenForm,
@@ -265,34 +267,24 @@ def _linking_context(problem: Problem, user, forwardings: list[Forwarding]) -> d
 
 
 @require_write
+@require_POST
 def problem_link(request, pk: int):
-    """并入: link this newly registered problem into the similar case chosen on its page (POST only)."""
-    from django import forms as django_forms
-    from django.core.exceptions import BadRequest
-    from django.views.decorators.http import require_POST
-
-    from liaison.params import MAX_ID
-
-    @require_POST
-    def run(request):
-        problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
-        allowed, reason = may(request.user, "link", problem=problem)
-        if not allowed:
-            return refused(request, reason)
-        form = django_forms.Form(request.POST)
-        form.fields["main"] = django_forms.IntegerField(min_value=1, max_value=MAX_ID)
-        if not form.is_valid():
-            raise BadRequest("要并入的诉求编号不正确。")
-        main = get_object_or_404(Problem.objects.visible_to(request.user), pk=form.cleaned_data["main"])
-        try:
-            services.problem_link(problem=problem, main=main, acting_user=request.user)
-        except ValidationError as error:
-            messages.error(request, "；".join(error.messages))
-        else:
-            messages.success(request, f"已并入诉求{problem.linked_to_id}：随主件转交办理，办理结果将告知本诉求的反映人。")
-        return redirect(problem.get_absolute_url())
-
-    return run(request)
+    """并入: link this newly registered problem into the similar case chosen on its page."""
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    allowed, reason = may(request.user, "link", problem=problem)
+    if not allowed:
+        return refused(request, reason)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("要并入的诉求编号不正确。")
+    main = get_object_or_404(Problem.objects.visible_to(request.user), pk=form.cleaned_data["main"])
+    try:
+        services.problem_link(problem=problem, main=main, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已并入诉求{problem.linked_to_id}：随主件转交办理，办理结果将告知本诉求的反映人。")
+    return redirect(problem.get_absolute_url())
 
 
 def _available_actions(problem: Problem, current: list[Forwarding], user=None) -> list[tuple[str, str]]:

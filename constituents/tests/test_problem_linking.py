@@ -199,3 +199,19 @@ def test_linked_problem_is_not_waiting_to_be_forwarded(streetlight, liaison_a, c
     services.casework_send_reminders(on=later)
     digest = Notification.objects.get(recipient=liaison_a)
     assert digest.title == "您有 2 件诉求待处理"  # main and the third letter; not the linked one
+
+
+def test_problem_page_queries_do_not_grow_with_linked_or_similar(deputy_a, liaison_a, community_a, client_of,
+                                                                 assert_flat_queries):
+    main = _register(deputy_a, liaison_a, community_a, "3号楼前路灯坏了")
+    new = _register(deputy_a, liaison_a, community_a, "3号楼前路灯坏了很久")
+
+    def grow():
+        for n in range(5):
+            linked = _register(deputy_a, liaison_a, community_a, f"3号楼前路灯坏了{n}", people=2)
+            services.problem_link(problem=linked, main=main, acting_user=liaison_a)
+            _register(deputy_a, liaison_a, community_a, f"3号楼路灯不亮{n}")
+
+    client = client_of(liaison_a)
+    assert_flat_queries(client, main.get_absolute_url(), grow=grow, cap=40)
+    assert_flat_queries(client, new.get_absolute_url(), grow=grow, cap=40)
