@@ -309,6 +309,27 @@ class _Seeder:
                                          forwarded_on=self.today, deadline_days=30,
                                          acting_user=self.liaison[fresh.group_id])
 
+    def same_matter_again(self) -> None:
+        """Two more letters about a case the first group is handling (issue 12 §6): one already
+        linked into it (并入), one just registered, whose page offers the case as 相似诉求."""
+        group = self.groups[0]
+        main = (Problem.objects.filter(group=group, state=Problem.State.HANDLING, community__isnull=False,
+                                       linked_to__isnull=True).order_by("pk").first())
+        if main is None:
+            return
+        liaison = self.liaison[group.pk]
+        people = [p for p in self.people.get((main.constituency_id, "needs"), [])
+                  if p.community_id == main.community_id and not main.constituents.filter(pk=p.pk).exists()]
+        for index, (lead, link) in enumerate((("又有居民来信反映：", True), ("居民再次来信：", False))):
+            with clock.at(self.today, 9 + index):
+                again = services.problem_register(
+                    source=Problem.Source.LETTER, text=lead + main.text, category=main.category, group=group,
+                    deputy=main.deputy, constituency=main.constituency, community=main.community,
+                    constituents=people[index:index + 1], raised_on=self.today, acting_user=liaison,
+                )
+                if link:
+                    services.problem_link(problem=again, main=main, acting_user=liaison)
+
     def suggestions(self) -> None:
         rng = self.rng
         plans = [
@@ -399,5 +420,6 @@ def seed(context: dict) -> None:
     seeder = _Seeder(context)
     seeder.activities()
     seeder.casework()
+    seeder.same_matter_again()
     seeder.suggestions()
     seed_departments(seeder)

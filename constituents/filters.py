@@ -178,7 +178,7 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
                 problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
             )
             return queryset.filter(
-                Q(state=Problem.State.REGISTERED, state_since__lte=forward_by)
+                Q(state=Problem.State.REGISTERED, state_since__lte=forward_by, linked_to__isnull=True)
                 | Q(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
                 | Q(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
             )

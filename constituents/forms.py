@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyStatus
 from liaison import limits
+from liaison.params import MAX_ID
 
 from .conf import casework_setting
 from .models import (
@@ -504,3 +505,9 @@ class MergeForm(forms.Form):
         label="并入的主件", queryset=Suggestion.objects.none(), empty_label="请选择已交办的主件",
         help_text="内容相同的议案/建议可以并案办理：本件交由主件的承办部门办理，主件答复后本件同时答复，每位代表都会收到答复。",
     )
+
+
+class LinkForm(forms.Form):
+    """并入: the case a newly registered problem is linked into (a hidden field on the problem page)."""
+
+    main = forms.IntegerField(min_value=1, max_value=MAX_ID)

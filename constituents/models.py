@@ -301,6 +301,7 @@ class ProblemQuerySet(ScopedQuerySet):
         (on the platform, by 代录 or in a suggestion's reply): never one a deputy entered."""
         return self.filter(
             is_livelihood=True, outcome=Problem.Outcome.RESOLVED, result_source__in=Problem.COUNTED_RESULT_SOURCES,
+            linked_to__isnull=True,  # a problem linked into a case is that one case, counted once
         )
 
 
@@ -371,6 +372,13 @@ class Problem(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="登记人",
+    )
+    # 并入: the same matter raised again (ten letters about one streetlight) is handled as one case.
+    # A linked problem is never forwarded itself: it follows its main case's steps and result,
+    # and its own constituents are fed back (constituents/services/linking.py).
+    linked_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_problems",
+        verbose_name="并入的主件",
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -43,6 +43,7 @@ STEPS: dict[str, Step] = {
     # 群众诉求 (casework)
     "register": _step("登记诉求", *_DEPUTY_WORK),
     "edit": _step("修改登记内容", *_DEPUTY_WORK),
+    "link": _step("并入相似诉求", *_DEPUTY_WORK),
     "forward": _step("转交有关部门", *_DEPUTY_WORK),
     "followup": _step("督办", *_DEPUTY_WORK),
     "remind": _step("催办（通知未答复的承办部门）", *_DEPUTY_WORK),
@@ -70,6 +71,14 @@ STEPS: dict[str, Step] = {
     "suggestion_reply": _step("登记部门答复（代录）", LIAISON, STAFF),
     "suggestion_satisfaction": _step("代表满意度", *_DEPUTY_WORK),
 }
+
+
+# The steps of the case itself: a problem linked into another (并入) follows its main case
+# and takes none of them on its own; feedback to its own constituents stays its own.
+MAIN_CASE_STEPS = frozenset({
+    "link", "forward", "followup", "accept", "return", "reply", "extend", "resolve", "unsolvable",
+    "send_back", "reopen",
+})
 
 
 def role_of(user) -> str | None:
@@ -115,6 +124,9 @@ def may(user, step: str, *, problem=None, forwarding=None) -> tuple[bool, str]:
             return False, f"承办单位只办理转交给本单位的事项，不能{spec.label}。"
         allowed = "、".join(ROLE_LABELS[r] for r in ROLE_ORDER if r in spec.roles)
         return False, f"“{spec.label}”由{allowed}办理，您的角色不能操作。"
+    if problem is not None and problem.linked_to_id and step in MAIN_CASE_STEPS:
+        return False, (f"该诉求已并入诉求{problem.linked_to_id}，随主件办理：请在诉求{problem.linked_to_id}上"
+                       f"{spec.label}，结果会告知每一位反映人。")
     if role == DEPARTMENT:
         mine = department_ids(user)
         if forwarding is not None:

@@ -129,3 +129,51 @@ def constituents_matching(constituents: QuerySet[Constituent], query: str) -> Qu
             return constituents.none()
         return constituents.filter(phone__endswith=query)
     return constituents.filter(name__contains=query)
+
+
+# Similar problems (issue 12 §6). Chinese has no spaces, so pg_trgm sees a sentence as a few
+# long "words" and its similarity runs low (路灯坏了 vs 路灯不亮: ~0.1); the candidates are
+# already narrowed to the open cases of one community and category, so a low bar is enough.
+SIMILAR_MIN_TRIGRAM = 0.08
+SIMILAR_MIN_RATIO = 30  # rapidfuzz's 0–100 ratio, the same bar on SQLite
+SIMILAR_CANDIDATES = 300  # SQLite scores at most this many newest candidates in Python
+
+
+def similar_problems(problems: QuerySet[Problem], *, problem: Problem, limit: int = 5) -> list[Problem]:
+    """Open cases like `problem` that it could be linked into (并入), most similar first.
+
+    `problems` is what the person may see (`Problem.objects.visible_to(user)`). Candidates:
+    not yet told (not 已反馈), same community (or constituency, or group, when the problem names
+    no community) and category, not themselves linked. Trigram similarity on PostgreSQL,
+    rapidfuzz elsewhere; each returned problem carries `similarity` (0–100).
+    """
+    from django.db import connection
+
+    text = problem.text
+    candidates = problems.open().filter(category=problem.category, linked_to__isnull=True).exclude(pk=problem.pk)
+    if problem.community_id:
+        candidates = candidates.filter(community_id=problem.community_id)
+    elif problem.constituency_id:
+        candidates = candidates.filter(constituency_id=problem.constituency_id)
+    else:
+        candidates = candidates.filter(group_id=problem.group_id)
+    candidates = candidates.select_related("deputy")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        rows = list(
+            candidates.annotate(score=TrigramSimilarity("text", text))
+            .filter(score__gte=SIMILAR_MIN_TRIGRAM).order_by("-score", "-raised_on", "-id")[:limit]
+        )
+        for row in rows:
+            row.similarity = round(row.score * 100)
+        return rows
+    from rapidfuzz import fuzz
+
+    scored = []
+    for row in candidates.order_by("-raised_on", "-id")[:SIMILAR_CANDIDATES]:
+        row.similarity = round(fuzz.ratio(text, row.text))
+        if row.similarity >= SIMILAR_MIN_RATIO:
+            scored.append(row)
+    scored.sort(key=lambda row: (-row.similarity, -row.raised_on.toordinal(), -row.pk))
+    return scored[:limit]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("problems/bulk/", views_bulk.problem_bulk, name="problem_bulk"),
     path("problems/common/", views_casework.common_problems, name="common_problems"),
     path("problems/<int:pk>/", views_casework.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/link/", views_casework.problem_link, name="problem_link"),
     path("problems/<int:pk>/<slug:step>/", views_casework.problem_step, name="problem_step"),
     # 承办单位工作台
     path("workspace/", views_department.workspace, name="department_workspace"),

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency
 from liaison.exports import export_list, export_url, wants_xlsx
@@ -31,6 +32,7 @@ from .forms import (
     FeedbackForm,
     FollowUpForm,
     ForwardForm,
+    LinkForm,
     ProblemEditForm,
     ProblemRegisterForm,
     RemindForm,
@@ -241,10 +243,51 @@ def problem_detail(request, pk: int):
         "history_rows": history,
         "today": today,
         "actions": _available_actions(problem, current, request.user),
+        **_linking_context(problem, request.user, forwardings),
         "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
         "problem_overdue": problem.state in (State.FORWARDED, State.HANDLING)
         and any(f.is_overdue(today) for f in current),
     })
+
+
+def _linking_context(problem: Problem, user, forwardings: list[Forwarding]) -> dict:
+    """并入 on the problem page: the case it follows, the problems that follow it, and — while it is
+    newly registered — the similar open cases it could be linked into (相似诉求)."""
+    visible = Problem.objects.visible_to(user)
+    context = {
+        "main_case": visible.filter(pk=problem.linked_to_id).first() if problem.linked_to_id else None,
+        "linked_problems": list(visible.filter(linked_to=problem).order_by("raised_on", "pk")
+                                .prefetch_related("constituents")),
+        "similar": [],
+    }
+    can_link = (
+        problem.linked_to_id is None and problem.state == State.REGISTERED and problem.round == 1
+        and not forwardings and not context["linked_problems"] and may(user, "link", problem=problem)[0]
+    )
+    if can_link:
+        context["similar"] = selectors.similar_problems(visible, problem=problem)
+    return context
+
+
+@require_write
+@require_POST
+def problem_link(request, pk: int):
+    """并入: link this newly registered problem into the similar case chosen on its page."""
+    problem = get_object_or_404(Problem.objects.visible_to(request.user), pk=pk)
+    allowed, reason = may(request.user, "link", problem=problem)
+    if not allowed:
+        return refused(request, reason)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("要并入的诉求编号不正确。")
+    main = get_object_or_404(Problem.objects.visible_to(request.user), pk=form.cleaned_data["main"])
+    try:
+        services.problem_link(problem=problem, main=main, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已并入诉求{problem.linked_to_id}：随主件转交办理，办理结果将告知本诉求的反映人。")
+    return redirect(problem.get_absolute_url())
 
 
 def _available_actions(problem: Problem, current: list[Forwarding], user=None) -> list[tuple[str, str]]:

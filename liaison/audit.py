@@ -89,6 +89,8 @@ ACTION_LABELS = {
     "constituents.problem.fed_back": "反馈选民",
     "constituents.problem.reopened": "重新办理",
     "constituents.problem.suggestion_replied": "议案/建议答复送达",
+    "constituents.problem.linked": "并入相似诉求（随主件办理）",
+    "constituents.problem.followed_main": "并入的诉求随主件办理",
     "constituents.forwarding.created": "转交部门",
     "constituents.forwarding.accepted": "部门受理",
     "constituents.forwarding.replied": "部门答复",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "constituents",
     "mailbox",
     "reports",
+    "search",  # reads the others, nothing imports it
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ urlpatterns = [
     path("constituents/", include("constituents.urls")),
     path("mailbox/", include("mailbox.urls")),
     path("reports/", include("reports.urls")),
+    path("search/", include("search.urls")),  # the search box (issue 12 §3)
     path("admin/", admin.site.urls),
     # Search-as-you-type for filters over thousands of rows (perf).
     path("autocomplete/groups/", autocomplete.groups, name="autocomplete_groups"),

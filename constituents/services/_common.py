@@ -56,6 +56,10 @@ def _move(problem: Problem, state: str, *, action: str, acting_user, on: dt.date
     problem.state_since = on or today()
     audited(problem, action=action, user=acting_user)
     problem.save()
+    if problem.linked_to_id is None:  # the problems linked into this case (并入) follow it
+        from .linking import carry_linked
+
+        carry_linked(problem, acting_user=acting_user)
 
 
 

@@ -306,6 +306,10 @@ def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
     ]
     bulk_create_missing_with_history(rows, ProblemFeedback, unique=("dedupe_key",),
                                      action="constituents.feedback.queued", user=acting_user)
+    from .linking import carry_linked
+
+    for problem in problems:  # the problems linked into an answered case (并入) follow it
+        carry_linked(problem, acting_user=acting_user)
     return len(rows)
 
 

@@ -17,7 +17,7 @@ from deputies.tests.factories import DepartmentFactory
 from liaison.models import Role
 from liaison.tests.factories import UserFactory
 
-DEPUTY_STEPS = {"register", "edit", "forward", "followup", "remind", "letter_reply", "feedback", "reopen",
+DEPUTY_STEPS = {"register", "edit", "link", "forward", "followup", "remind", "letter_reply", "feedback", "reopen",
                 "suggestion_draft", "suggestion_edit", "suggestion_submit", "suggestion_satisfaction"}
 DEPARTMENT_STEPS = {"accept", "return", "reply", "extend", "resolve", "unsolvable"}
 # Written out here, not derived from the table, so a change to the table must be a change to this test.

@@ -28,6 +28,15 @@ def test_demo_district_is_believable(demo):
         assert User.objects.get(username=username).check_password("Demo@2026")
     assert User.objects.get(username="deputy").current_deputy.group.sort_order == 1
     assert User.objects.get(username="deputy2").current_deputy.group.sort_order == 2
+    # 并入 (issue 12 §6): a letter linked into a case of the first group, and one still offered it as similar.
+    from constituents.models import Problem
+    from constituents.selectors import similar_problems
+
+    linked = Problem.objects.get(linked_to__isnull=False)
+    assert linked.state == linked.linked_to.state
+    liaison = User.objects.get(username="liaison")
+    waiting = Problem.objects.filter(text__startswith="居民再次来信：").get()
+    assert linked.linked_to in similar_problems(Problem.objects.visible_to(liaison), problem=waiting)
 
 
 def test_demo_accounts_see_their_home(demo, client):

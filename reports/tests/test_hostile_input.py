@@ -141,7 +141,7 @@ LIST_PAGES = [
     "/deputies/groups/", "/mailbox/", "/mailbox/weeks/", "/mailbox/letters/", "/mailbox/summaries/",
     "/mailbox/issues/", "/mailbox/public/", "/reports/plans/", "/reports/meetings/", "/reports/written/",
     "/reports/written/missing/", "/reports/archive/", "/reports/evaluation/", "/reports/spot-checks/",
-    "/reports/public/", "/reports/rectifications/", "/notifications/",
+    "/reports/public/", "/reports/rectifications/", "/notifications/", "/search/",
 ]
 hostile_text = st.one_of(st.sampled_from(HOSTILE_VALUES), st.text(max_size=30), st.integers().map(str))
 
