@@ -76,7 +76,7 @@ STEPS: dict[str, Step] = {
 # The steps of the case itself: a problem linked into another (并入) follows its main case
 # and takes none of them on its own; feedback to its own constituents stays its own.
 MAIN_CASE_STEPS = frozenset({
-    "link", "forward", "followup", "accept", "return", "reply", "extend", "resolve", "unsolvable",
+    "link", "forward", "followup", "remind", "accept", "return", "reply", "extend", "resolve", "unsolvable",
     "send_back", "reopen",
 })
 
