@@ -68,6 +68,10 @@ def problems_by_category(counts: Iterable[tuple[str, int]], *, title: str, key: 
 def department_rates(departments: list[dict], period: figures.Period) -> Chart:
     """按期答复率 and 满意率 per department, in ranked order, from `figures.department_figures` rows."""
     rows = [row for row in departments if row["kept"]]
+    rows, capped = charts.most_in_need(
+        rows, need=lambda row: (row["on_time_reply_rate"] is None, row["on_time_reply_rate"] or 0),
+        noun="有关部门", measure="按期答复率",
+    )
     minimum = casework_setting("DEPARTMENT_RANKING_MIN_CASES")
     title = f"{period.label}有关部门按期答复率和满意率"
     chart = Chart(
@@ -76,7 +80,8 @@ def department_rates(departments: list[dict], period: figures.Period) -> Chart:
         rows=[[row["name"], row.get("rank") or "不排名", row["kept"], charts.percent_text(row["on_time_reply_rate"]),
                charts.percent_text(row["satisfaction_rate"])] for row in rows],
         empty_text=f"{period.label}还没有转交有关部门承办的问题。",
-        footnotes=[f"按排名先后；承办件数不足 {minimum} 件的部门列在后面，不排名。"
+        footnotes=[capped[0] + "按按期答复率从低到高排列。" if capped else
+                   f"按排名先后；承办件数不足 {minimum} 件的部门列在后面，不排名。",
                    "没有回访记录的部门不显示满意率。"],
     )
     if rows:

@@ -35,6 +35,8 @@ WIDTH = 440
 FONT_SIZE = 14
 CHART_MAX_WIDTH = 660
 DISTRICT_CACHE_SECONDS = 300
+# Bars one chart draws at most (a district has 12–40 groups or departments; a province thousands).
+MOST_ROWS_DRAWN = 40
 MONTHS = [f"{month}月" for month in range(1, 13)]
 
 
@@ -110,6 +112,16 @@ def render(chart, *, label: str) -> SafeString:
     ElementTree.register_namespace("", "http://www.w3.org/2000/svg")
     ElementTree.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return mark_safe(ElementTree.tostring(root, encoding="unicode"))  # noqa: S308 - pygal escapes the labels
+
+
+def most_in_need(rows: list, *, need: Callable, noun: str, measure: str, limit: int = MOST_ROWS_DRAWN):
+    """At most `limit` rows: a district draws every group, a province's thousands would make a 25 MB
+    page no one can read. Past the limit, the rows most in need of attention (lowest `need`) are kept,
+    lowest first, and the footnote says so; the full list stays on the page the chart summarises."""
+    if len(rows) <= limit:
+        return rows, []
+    kept = sorted(rows, key=need)[:limit]
+    return kept, [f"共 {len(rows)} 个{noun}，图和数据表只列{measure}最低的 {limit} 个。"]
 
 
 def whole_number_labels(top: int, *, most: int = 6) -> list[int]:

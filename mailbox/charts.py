@@ -32,6 +32,12 @@ def opening_rate_strip(user, *, weeks: int = WEEKS_SHOWN, today_week: Week | Non
                               opened=Count("pk", filter=Q(opened_in_week=True), distinct=True))):
             cells[row["constituency__group_id"], week.key] = (row["opened"], row["due"])
     groups = [(pk, name) for pk, name in groups if any((pk, week.key) in cells for week in shown)]
+
+    def mean_rate(group: tuple[int, str]) -> float:
+        rates = [opened / due for opened, due in (cells.get((group[0], week.key)) for week in shown) if due]
+        return sum(rates) / len(rates) if rates else 0.0
+
+    groups, capped = charts.most_in_need(groups, need=mean_rate, noun="代表组", measure="平均开启率")
     labels = [f"{week.start.month}/{week.start.day}" for week in shown]
     title = f"各代表组信箱每周开启率（最近 {weeks} 周）"
 
@@ -46,7 +52,7 @@ def opening_rate_strip(user, *, weeks: int = WEEKS_SHOWN, today_week: Week | Non
         rows=[[name, *(cell_text(pk, week) for week in shown)] for pk, name in groups],
         empty_text="还没有在用的代表信箱。",
         footnotes=["每周一至周日，每个在用信箱至少开启一次；圆点越大，开启的信箱占比越高，没有圆点的一周一个也没有开启。"
-                   f"最后一周（{shown[-1].label}）尚未结束。"],
+                   f"最后一周（{shown[-1].label}）尚未结束。", *capped],
     )
     if groups:
         drawing = charts.make(

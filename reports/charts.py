@@ -22,12 +22,14 @@ def duty_progress(user, year: int) -> Chart:
                   held=Count("pk", filter=Q(meeting__status__in=HELD), distinct=True))
         .order_by("plan__group__sort_order", "plan__group__name")
     )
+    rows, capped = charts.most_in_need(rows, need=lambda row: row["held"] / row["planned"], noun="代表组",
+                                       measure="进度")
     title = f"{year}年各代表组代表述职进度"
     chart = Chart(
         key="duty-progress", title=title, columns=["代表组", "安排述职", "已召开述职会", "尚未召开", "进度"],
         rows=[[row["plan__group__name"], row["planned"], row["held"], row["planned"] - row["held"],
                f"{row['held'] / row['planned']:.0%}"] for row in rows],
-        empty_text=f"{year}年还没有代表组安排代表述职。",
+        empty_text=f"{year}年还没有代表组安排代表述职。", footnotes=capped,
     )
     if rows:
         names = [row["plan__group__name"] for row in reversed(rows)]

@@ -59,3 +59,17 @@ def test_the_strip_is_scoped_to_the_liaisons_groups(liaison_a, constituency_a, c
 def test_no_boxes_says_so(client_of, staff_user, term):
     page = client_of(staff_user).get(reverse("home")).content.decode()
     assert "还没有在用的代表信箱。" in chart_figure(page, "mailbox-opening")
+
+
+def test_past_the_limit_the_strip_draws_the_groups_least_opened(staff_user, constituency_a, constituency_b,
+                                                                 monkeypatch):
+    """A province has thousands of groups: the chart keeps those that open their boxes least, and says so."""
+    from liaison import charts
+
+    monkeypatch.setattr(charts, "MOST_ROWS_DRAWN", 1)
+    monkeypatch.setattr(charts.most_in_need, "__kwdefaults__", {"limit": 1})
+    opened(MailboxFactory(constituency=constituency_a), LAST_WEEK)
+    MailboxFactory(constituency=constituency_b)
+    chart = opening_rate_strip(staff_user)
+    assert [row[0] for row in chart.rows] == ["乙代表组"]
+    assert "共 2 个代表组，图和数据表只列平均开启率最低的 1 个。" in chart.footnotes
