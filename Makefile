@@ -17,7 +17,7 @@ DEV_ENV = DEBUG=true LIAISON_ALLOW_DEMO=true LIAISON_REQUIRE_2FA=false SITE_URL=
 # What migrate/demo/static run with: development unless `make run` says production.
 APP_ENV = $(DEV_ENV)
 
-.PHONY: run dev test bench setup system-packages venv migrate demo static worker beat lint clean
+.PHONY: run dev test bench bench-search bench-exports setup system-packages venv migrate demo static worker beat lint clean
 
 ## Install what the machine lacks, then serve the app in production mode (DEBUG off, gunicorn,
 ## whitenoise) with a Celery worker and beat, all three under honcho (Procfile): Ctrl+C stops them.
@@ -46,6 +46,13 @@ test: setup
 ## province scale (liaison_bench_* databases, made once by generate_scale and kept); see BENCHMARKS.md.
 bench: setup
 	$(PY) -m benchmarks.bench
+
+## issue 12: the search box over 1M problems and a 50,000-row Excel export (own databases, made once).
+bench-search: setup
+	$(PY) -m benchmarks.search
+
+bench-exports: setup
+	$(PY) -m benchmarks.exports
 
 setup: system-packages venv
 
