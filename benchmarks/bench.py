@@ -55,7 +55,8 @@ def bench_env(scale: str, **extra: str) -> dict:
 def manage(scale: str, *args: str, debug: bool = False, check: bool = True) -> subprocess.CompletedProcess:
     env = bench_env(scale)
     if debug:  # seed_demo (run by generate_scale on an empty database) refuses to run with DEBUG off
-        env["DEBUG"] = "true"
+        env["DEBUG"] = "true"  # and without LIAISON_ALLOW_DEMO (the bench databases are demo data)
+        env["LIAISON_ALLOW_DEMO"] = "true"
     return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, text=True,
                           capture_output=True)
 

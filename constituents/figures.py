@@ -231,3 +231,27 @@ def roll_up(forwardings: QuerySet, period: Period) -> dict:
         "definitions": definitions(),
         "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     }
+
+
+def _stored(row: dict) -> dict:
+    """What the page and the Excel export read of a row, JSON-ready (a province lists 8,000 groups)."""
+    keep = ("id", "name", "rank", "ranked", "received", "returned", "by_suggestion", "kept", "reached",
+            *(key for key, _label, _function, _is_rate in FIGURES))
+    return {key: (float(row[key]) if key == "mean_reply_days" and row[key] is not None else row[key])
+            for key in keep if key in row}
+
+
+def stored_roll_up(period_text: str) -> dict:
+    """For liaison.figures ("constituents.departments:2026" or ":2026-3"): the whole district's
+    department, group and district figures of a period, kept current by beat for the office and
+    the committee (everyone else sees their own scope counted live)."""
+    from .models import Forwarding
+
+    year, _, quarter = period_text.partition("-")
+    period = Period(int(year), int(quarter) if quarter else None)
+    forwardings = Forwarding.objects.all()
+    return {
+        "district": _stored(district_figures(forwardings, period)),
+        "departments": [_stored(row) for row in department_figures(forwardings, period)],
+        "groups": [_stored(row) for row in group_figures(forwardings, period)],
+    }

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
 from liaison.history import HistoricalRecords
+from liaison.links import reverse_pk
 from liaison.models import ScopedQuerySet
 from liaison.personal_data import mask_address, mask_name, mask_phone  # noqa: F401 (re-exported)
 from liaison.validators import validate_mainland_phone
@@ -406,7 +407,7 @@ class Problem(models.Model):
         return f"诉求{self.pk}：{self.text[:20]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("constituents:problem_detail", args=[self.pk])
+        return reverse_pk("constituents:problem_detail", self.pk)  # one resolver walk per list, not per row
 
     PUBLIC_LABELS = {
         State.REGISTERED: "已登记，正在转交有关部门",
