@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -90,5 +90,70 @@ def main() -> None:
         pass
 
 
+def captured(run) -> list[tuple[str, list]]:
+    """The SQL statements `run()` sends, with their parameters."""
+    statements = []
+
+    def wrapper(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        run()
+    return statements
+
+
+def overdue_list() -> None:
+    """The overdue list's two queries (the page's ids and its capped count), as the page sends them:
+    before this work's partial indexes (problem_open_raised, forwarding_open_problem) they are
+    dropped inside a rolled-back transaction, after they are in place."""
+    from constituents.filters import ProblemFilter
+    from constituents.models import Problem
+    from liaison.pagination import capped_page
+
+    today = timezone.localdate()
+    base = Problem.objects.select_related("group", "deputy", "constituency")
+    queryset = ProblemFilter({"view": "overdue"}, queryset=base, user=None, today=today).qs
+    statements = [(sql, params) for sql, params in captured(lambda: list(capped_page(queryset, 30, "1")))
+                  if "COUNT(" in sql or '"pk" FROM' in sql]
+    for when in ("before", "after"):
+        try:
+            with transaction.atomic():
+                if when == "before":
+                    with connection.cursor() as cursor:
+                        cursor.execute("DROP INDEX IF EXISTS problem_open_raised")
+                        cursor.execute("DROP INDEX IF EXISTS forwarding_open_problem")
+                for sql, params in statements:
+                    kind = "capped count" if "COUNT(" in sql else "page 1 ids"
+                    explain(f"Overdue list, {kind} — {when} the partial indexes", sql, params)
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+
+
+def department_figures() -> None:
+    """有关部门办理情况 for the office: before, the page counted every forwarding of the year
+    (departments, groups, district and their 回访: six queries); after, it reads one page of the
+    stored figures (liaison.figures, refreshed by beat)."""
+    from constituents import figures
+    from constituents.models import Forwarding
+    from liaison.figures import figures_slice, refresh
+
+    year = timezone.localdate().year
+    period = figures.Period(year)
+    forwardings = Forwarding.objects.all()
+    for sql, params in captured(lambda: figures.roll_up(forwardings, period)):
+        explain("Department figures — before (counted on every view)", sql, params)
+    key = f"constituents.departments:{year}"
+    refresh(key)
+    for sql, params in captured(lambda: figures_slice(key, "groups", 0, 100)):
+        explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
+
+
+SECTIONS = {"casework": main, "overdue": overdue_list, "departments": department_figures}
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    for name in sys.argv[1:] or list(SECTIONS):
+        SECTIONS[name]()

@@ -391,6 +391,9 @@ class Problem(models.Model):
             # The case list's order (-raised_on, -id), alone and under the state filter (perf).
             models.Index(fields=["raised_on", "id"], name="problem_raised"),
             models.Index(fields=["state", "raised_on"], name="problem_state_raised"),
+            # The overdue list: the open problems in the list's order, each checked against its open forwardings.
+            models.Index(fields=["raised_on", "id"], name="problem_open_raised",
+                         condition=models.Q(state__in=["forwarded", "handling"])),
         ]
         constraints = [
             models.CheckConstraint(
@@ -545,7 +548,12 @@ class Forwarding(models.Model):
         verbose_name = "转交办理"
         verbose_name_plural = "转交办理"
         ordering = ["forwarded_on", "id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="forwarding_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="forwarding_status_deadline"),
+            # "Has this problem an open forwarding past its deadline?" from the index alone (the overdue list).
+            models.Index(fields=["problem", "deadline"], name="forwarding_open_problem",
+                         condition=models.Q(status__in=["pending", "handling"])),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("forwarded_on")), name="forwarding_deadline_after_start"
