@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [departments]
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [filtered] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -103,17 +103,15 @@ def captured(run) -> list[tuple[str, list]]:
     return statements
 
 
-def overdue_list() -> None:
-    """The overdue list's two queries (the page's ids and its capped count), as the page sends them:
-    before this work's partial indexes (problem_open_raised, forwarding_open_problem) they are
-    dropped inside a rolled-back transaction, after they are in place."""
+def _with_and_without(title: str, query: dict, indexes: list[str]) -> None:
+    """The case list's two queries for `query` (the page's ids and its capped count), as the page
+    sends them: "before" with `indexes` dropped inside a rolled-back transaction, "after" with them."""
     from constituents.filters import ProblemFilter
     from constituents.models import Problem
     from liaison.pagination import capped_page
 
-    today = timezone.localdate()
     base = Problem.objects.select_related("group", "deputy", "constituency")
-    queryset = ProblemFilter({"view": "overdue"}, queryset=base, user=None, today=today).qs
+    queryset = ProblemFilter(query, queryset=base, user=None, today=timezone.localdate()).qs
     statements = [(sql, params) for sql, params in captured(lambda: list(capped_page(queryset, 30, "1")))
                   if "COUNT(" in sql or '"pk" FROM' in sql]
     for when in ("before", "after"):
@@ -121,14 +119,23 @@ def overdue_list() -> None:
             with transaction.atomic():
                 if when == "before":
                     with connection.cursor() as cursor:
-                        cursor.execute("DROP INDEX IF EXISTS problem_open_raised")
-                        cursor.execute("DROP INDEX IF EXISTS forwarding_open_problem")
+                        for index in indexes:
+                            cursor.execute(f"DROP INDEX IF EXISTS {index}")
                 for sql, params in statements:
                     kind = "capped count" if "COUNT(" in sql else "page 1 ids"
-                    explain(f"Overdue list, {kind} — {when} the partial indexes", sql, params)
+                    explain(f"{title}, {kind} — {when} {', '.join(indexes)}", sql, params)
                 raise RuntimeError("rollback")
         except RuntimeError:
             pass
+
+
+def overdue_list() -> None:
+    _with_and_without("Overdue list", {"view": "overdue"}, ["problem_open_raised", "forwarding_open_problem"])
+
+
+def filtered_list() -> None:
+    _with_and_without("Case list filtered (state=handling, category=transport)",
+                      {"state": "handling", "category": "transport"}, ["problem_category_raised"])
 
 
 def department_figures() -> None:
@@ -150,7 +157,7 @@ def department_figures() -> None:
         explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
 
 
-SECTIONS = {"casework": main, "overdue": overdue_list, "departments": department_figures}
+SECTIONS = {"casework": main, "overdue": overdue_list, "filtered": filtered_list, "departments": department_figures}
 
 if __name__ == "__main__":
     import sys
