@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [filtered] [departments]
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -133,11 +133,6 @@ def overdue_list() -> None:
     _with_and_without("Overdue list", {"view": "overdue"}, ["problem_open_raised", "forwarding_open_problem"])
 
 
-def filtered_list() -> None:
-    _with_and_without("Case list filtered (state=handling, category=transport)",
-                      {"state": "handling", "category": "transport"}, ["problem_category_raised"])
-
-
 def department_figures() -> None:
     """有关部门办理情况 for the office: before, the page counted every forwarding of the year
     (departments, groups, district and their 回访: six queries); after, it reads one page of the
@@ -157,7 +152,7 @@ def department_figures() -> None:
         explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
 
 
-SECTIONS = {"casework": main, "overdue": overdue_list, "filtered": filtered_list, "departments": department_figures}
+SECTIONS = {"casework": main, "overdue": overdue_list, "departments": department_figures}
 
 if __name__ == "__main__":
     import sys

@@ -391,8 +391,6 @@ class Problem(models.Model):
             # The case list's order (-raised_on, -id), alone and under the state filter (perf).
             models.Index(fields=["raised_on", "id"], name="problem_raised"),
             models.Index(fields=["state", "raised_on"], name="problem_state_raised"),
-            # The category filter (alone or with a state) in the list's order.
-            models.Index(fields=["category", "raised_on", "id"], name="problem_category_raised"),
             # The overdue list: the open problems in the list's order, each checked against its open forwardings.
             models.Index(fields=["raised_on", "id"], name="problem_open_raised",
                          condition=models.Q(state__in=["forwarded", "handling"])),
