@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [departments]
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [filtered] [board] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -133,6 +133,30 @@ def overdue_list() -> None:
     _with_and_without("Overdue list", {"view": "overdue"}, ["problem_open_raised", "forwarding_open_problem"])
 
 
+def filtered_list() -> None:
+    _with_and_without("Case list filtered (state=handling, category=transport)",
+                      {"state": "handling", "category": "transport"}, ["problem_state_category"])
+
+
+def board_escalated() -> None:
+    """The committee board's 提级督办 list (50 newest escalated problems), without and with problem_escalated."""
+    from constituents.models import Problem
+
+    query = (Problem.objects.filter(escalated_on__isnull=False).select_related("group", "constituency")
+             .order_by("-escalated_on", "-pk")[:50])
+    for when in ("before", "after"):
+        try:
+            with transaction.atomic():
+                if when == "before":
+                    with connection.cursor() as cursor:
+                        cursor.execute("DROP INDEX IF EXISTS problem_escalated")
+                explain(f"Committee board, escalated problems — {when} problem_escalated",
+                        *query.query.sql_with_params())
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+
+
 def department_figures() -> None:
     """有关部门办理情况 for the office: before, the page counted every forwarding of the year
     (departments, groups, district and their 回访: six queries); after, it reads one page of the
@@ -152,7 +176,7 @@ def department_figures() -> None:
         explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
 
 
-SECTIONS = {"casework": main, "overdue": overdue_list, "departments": department_figures}
+SECTIONS = {"casework": main, "overdue": overdue_list, "filtered": filtered_list, "board": board_escalated, "departments": department_figures}
 
 if __name__ == "__main__":
     import sys

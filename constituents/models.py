@@ -391,6 +391,11 @@ class Problem(models.Model):
             # The case list's order (-raised_on, -id), alone and under the state filter (perf).
             models.Index(fields=["raised_on", "id"], name="problem_raised"),
             models.Index(fields=["state", "raised_on"], name="problem_state_raised"),
+            # The case list filtered by state and category (a common pair), and its capped count, from the index.
+            models.Index(fields=["state", "category", "raised_on", "id"], name="problem_state_category"),
+            # The committee board's 提级督办 list: the few escalated problems, newest first.
+            models.Index(fields=["escalated_on", "id"], name="problem_escalated",
+                         condition=models.Q(escalated_on__isnull=False)),
             # The overdue list: the open problems in the list's order, each checked against its open forwardings.
             models.Index(fields=["raised_on", "id"], name="problem_open_raised",
                          condition=models.Q(state__in=["forwarded", "handling"])),
