@@ -109,19 +109,20 @@ def department_stats(request):
     if request.user.sees_district:
         # The whole district's figures: stored (liaison.figures), refreshed by beat; a province's
         # forwardings take seconds to count, and its thousands of groups are shown a page at a time.
-        key = f"constituents.departments:{year}" + (f"-{quarter}" if quarter else "")
+        suffix = f"{year}" + (f"-{quarter}" if quarter else "")
+        data, computed_at = stored_figures(f"constituents.departments:{suffix}")
+        rows, district = data["departments"], data["district"]
+        groups_key = f"constituents.department_groups:{suffix}"
         if wants_xlsx(request):
-            data, _computed_at = stored_figures(key)
-            return export_department_figures(request, period=period, rows=data["departments"],
-                                             groups=data["groups"], district=data["district"])
+            return export_department_figures(request, period=period, rows=rows, district=district,
+                                             groups=stored_figures(groups_key)[0]["groups"])
         text = request.GET.get("page") or "1"
         start = max(0, int(text) - 1) * GROUPS_PER_PAGE if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 0
-        data, groups, total, computed_at = stored_figures_slice(key, "groups", start, start + GROUPS_PER_PAGE)
+        _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
         group_page = Paginator(range(total), GROUPS_PER_PAGE).get_page(request.GET.get("page"))
         if group_page.start_index() - 1 != start and total:  # a page past the end or not a number: as Paginator
             start = group_page.start_index() - 1
-            data, groups, total, computed_at = stored_figures_slice(key, "groups", start, start + GROUPS_PER_PAGE)
-        rows, district = data["departments"], data["district"]
+            _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
     else:
         forwardings = Forwarding.objects.visible_to(request.user)
         rows = figures.department_figures(forwardings, period)

@@ -27,6 +27,7 @@ PERIOD_FIGURES: dict[str, str] = {
     "mailbox.rollup:": "mailbox.selectors.quarter_problem_counts",
     "mailbox.board:": "mailbox.summary_views.board_figures",
     "constituents.departments:": "constituents.figures.stored_roll_up",
+    "constituents.department_groups:": "constituents.figures.stored_group_rows",
 }
 
 

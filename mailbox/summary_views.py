@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from constituents.models import Problem, ProblemCategory
 from deputies.models import Constituency, DeputyGroup, Term
 from liaison.audit import history_of
-from liaison.figures import figures, figures_slice
+from liaison.figures import figures
 from liaison.models import Role
 from liaison.permissions import require_roles, require_write
 
@@ -69,8 +69,7 @@ def summary_list(request):
     from constituents.models import Forwarding
 
     if user.sees_district:  # the stored figures of 有关部门办理情况 for the quarter (liaison.figures)
-        stored = figures_slice(f"constituents.departments:{quarter.year}-{quarter.number}", "groups", 0, 0)
-        district = stored[0]["district"]
+        district = figures(f"constituents.departments:{quarter.year}-{quarter.number}")[0]["district"]
     else:
         district = department_figures.district_figures(Forwarding.objects.visible_to(user),
                                                        department_figures.Period(quarter.year, quarter.number))
