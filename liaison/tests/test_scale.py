@@ -119,3 +119,15 @@ def test_filter_selects_render_as_django_does(client_of, staff_user):
         assert render_select(widget, "state", value, attrs={"id": "id_state"}) == expected
     html = client_of(staff_user).get(reverse("constituents:problem_list"), {"state": "handling"}).content.decode()
     assert '<option value="handling" selected>' in html
+
+
+def test_object_links_are_the_reversed_urls(deputy_a):
+    """Problem and letter links reverse once per process (perf) and stay what reverse() gives."""
+    from constituents.models import Problem
+    from liaison.links import reverse_pk
+
+    problem = ProblemFactory(deputy=deputy_a)
+    assert Problem.objects.get(pk=problem.pk).get_absolute_url() == reverse("constituents:problem_detail",
+                                                                           args=[problem.pk])
+    for pk in (1, 42, 10**9):
+        assert reverse_pk("mailbox:letter_detail", pk) == reverse("mailbox:letter_detail", args=[pk])
