@@ -1,7 +1,7 @@
 """`make bench`: the app under gunicorn (production settings, PostgreSQL), measured from
 loopback against a no-query floor page in the same process, interleaved and repeated.
 
-    python -m benchmarks.bench [--scales district,province] [--seconds 2] [--rounds 3]
+    python -m benchmarks.bench [--scales district,province] [--seconds 2] [--rounds 2] [--skip-jobs]
 
 For each scale it makes (once) and reuses the database liaison_bench_<scale>, starts
 gunicorn on it, logs the demo accounts in and measures every page in alternation with
@@ -55,14 +55,15 @@ def bench_env(scale: str, **extra: str) -> dict:
 def manage(scale: str, *args: str, debug: bool = False, check: bool = True) -> subprocess.CompletedProcess:
     env = bench_env(scale)
     if debug:  # seed_demo (run by generate_scale on an empty database) refuses to run with DEBUG off
-        env["DEBUG"] = "true"
+        env["DEBUG"] = "true"  # and LIAISON_ALLOW_DEMO: the bench databases are the demo district grown
         env["LIAISON_ALLOW_DEMO"] = "true"
     return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, text=True,
                           capture_output=True)
 
 
-def ensure_database(scale: str) -> None:
-    """Create, migrate and fill liaison_bench_<scale> unless it is already there (then only migrate)."""
+def ensure_database(scale: str) -> str:
+    """Create, migrate and fill liaison_bench_<scale> unless it is already there (then only migrate).
+    Returns a line saying which, and how long it took."""
     import psycopg2
 
     name = f"liaison_bench_{scale}"
@@ -70,14 +71,18 @@ def ensure_database(scale: str) -> None:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
+        created = cursor.fetchone() is None
+        if created:
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     started = time.monotonic()
     manage(scale, "migrate", "--noinput", "-v0")
     result = manage(scale, "generate_scale", "--scale", scale, debug=True)
-    log(result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "")
-    log(f"[{scale}] database ready in {time.monotonic() - started:.0f} s")
+    last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    line = (f"{name}: {'created and generated' if created else 'kept, migrated'} in "
+            f"{time.monotonic() - started:.0f} s ({last})")
+    log(f"[{scale}] {line}")
+    return line
 
 
 def free_port() -> int:
@@ -237,7 +242,9 @@ def measure_pages(scale: str, seconds: float, rounds: int) -> list[dict]:
                     for name in ("deputy", "liaison", "staff", "committee")}
         accounts[None] = [requests.Session() for _ in range(CLIENTS)]
         anonymous = [(requests.Session(), base) for _ in range(CLIENTS)]
-        for label, account, path in pages(scale):
+        # The floor view again, signed in: what the session, the user, the navigation and the
+        # middleware cost before a page does anything of its own (the floor itself is anonymous).
+        for label, account, path in [("floor, signed in (staff)", "staff", "/bench/floor/"), *pages(scale)]:
             sessions = [(s, base) for s in accounts[account]]
             hammer(sessions[:1], path, 0)  # warm the worker's caches once
             floor, page = Sample(), Sample()
@@ -313,20 +320,46 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def database_exists(scale: str) -> bool:
+    import psycopg2
+
+    admin = psycopg2.connect(f"{PG}/postgres")
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"liaison_bench_{scale}"])
+            return cursor.fetchone() is not None
+    finally:
+        admin.close()
+
+
+def default_scales() -> str:
+    """Both scales once the province's database exists; on a fresh checkout the district alone, because
+    generating the province (3M problems) takes about half an hour on 2 shared cores and would not leave
+    `make bench` under 25 minutes (BENCHMARKS.md). `--scales district,province` makes it, once."""
+    if database_exists("province"):
+        return "district,province"
+    log("liaison_bench_province is absent: measuring the district only. Generating the province takes "
+        "~30 min on 2 cores (once); run with --scales district,province to make and measure it.")
+    return "district"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES", "district,province"))
+    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES") or default_scales())
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "2")))
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "3")))
+    # 2 rounds × 2 s: 14 rows × 8 s ≈ 2 min of pages per scale, so that a fresh checkout's whole run,
+    # generating both databases included, fits in 25 minutes on 2 cores (BENCHMARKS.md).
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "2")))
     parser.add_argument("--skip-jobs", action="store_true")
     options = parser.parse_args()
     scales = [s for s in options.scales.split(",") if s]
     started = time.monotonic()
+    load_at_start = os.getloadavg()
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=bench_env(scales[0]),
                    check=True)
-    rows, jobs = [], []
+    rows, jobs, data_lines = [], [], []
     for scale in scales:
-        ensure_database(scale)
+        data_lines.append(ensure_database(scale))
         rows += measure_pages(scale, options.seconds, options.rounds)
     if not options.skip_jobs:
         big = "province" if "province" in scales else scales[0]
@@ -340,6 +373,12 @@ def main() -> None:
     print()
     print(f"## make bench — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores, {CLIENTS} client threads, "
           f"{options.rounds}×{options.seconds:g} s per page and per floor, interleaved")
+    print()
+    print("Load average (1/5/15 min) at the start {:.2f}/{:.2f}/{:.2f}, at the end {:.2f}/{:.2f}/{:.2f}; "
+          "the machine may be shared, so compare ratios (measured in the same seconds), not milliseconds."
+          .format(*load_at_start, *os.getloadavg()))
+    for line in data_lines:
+        print(f"Data: {line}")
     print()
     print(table(rows))
     by_page: dict[str, dict[str, dict]] = {}

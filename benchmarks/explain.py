@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [filtered] [board] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -90,5 +90,96 @@ def main() -> None:
         pass
 
 
+def captured(run) -> list[tuple[str, list]]:
+    """The SQL statements `run()` sends, with their parameters."""
+    statements = []
+
+    def wrapper(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        run()
+    return statements
+
+
+def _with_and_without(title: str, query: dict, indexes: list[str]) -> None:
+    """The case list's two queries for `query` (the page's ids and its capped count), as the page
+    sends them: "before" with `indexes` dropped inside a rolled-back transaction, "after" with them."""
+    from constituents.filters import ProblemFilter
+    from constituents.models import Problem
+    from liaison.pagination import capped_page
+
+    base = Problem.objects.select_related("group", "deputy", "constituency")
+    queryset = ProblemFilter(query, queryset=base, user=None, today=timezone.localdate()).qs
+    statements = [(sql, params) for sql, params in captured(lambda: list(capped_page(queryset, 30, "1")))
+                  if "COUNT(" in sql or '"pk" FROM' in sql]
+    for when in ("before", "after"):
+        try:
+            with transaction.atomic():
+                if when == "before":
+                    with connection.cursor() as cursor:
+                        for index in indexes:
+                            cursor.execute(f"DROP INDEX IF EXISTS {index}")
+                for sql, params in statements:
+                    kind = "capped count" if "COUNT(" in sql else "page 1 ids"
+                    explain(f"{title}, {kind} — {when} {', '.join(indexes)}", sql, params)
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+
+
+def overdue_list() -> None:
+    _with_and_without("Overdue list", {"view": "overdue"}, ["problem_open_raised", "forwarding_open_problem"])
+
+
+def filtered_list() -> None:
+    _with_and_without("Case list filtered (state=handling, category=transport)",
+                      {"state": "handling", "category": "transport"}, ["problem_state_category"])
+
+
+def board_escalated() -> None:
+    """The committee board's 提级督办 list (50 newest escalated problems), without and with problem_escalated."""
+    from constituents.models import Problem
+
+    query = (Problem.objects.filter(escalated_on__isnull=False).select_related("group", "constituency")
+             .order_by("-escalated_on", "-pk")[:50])
+    for when in ("before", "after"):
+        try:
+            with transaction.atomic():
+                if when == "before":
+                    with connection.cursor() as cursor:
+                        cursor.execute("DROP INDEX IF EXISTS problem_escalated")
+                explain(f"Committee board, escalated problems — {when} problem_escalated",
+                        *query.query.sql_with_params())
+                raise RuntimeError("rollback")
+        except RuntimeError:
+            pass
+
+
+def department_figures() -> None:
+    """有关部门办理情况 for the office: before, the page counted every forwarding of the year
+    (departments, groups, district and their 回访: six queries); after, it reads one page of the
+    stored figures (liaison.figures, refreshed by beat)."""
+    from constituents import figures
+    from constituents.models import Forwarding
+    from liaison.figures import figures_slice, refresh
+
+    year = timezone.localdate().year
+    period = figures.Period(year)
+    forwardings = Forwarding.objects.all()
+    for sql, params in captured(lambda: figures.roll_up(forwardings, period)):
+        explain("Department figures — before (counted on every view)", sql, params)
+    key = f"constituents.departments:{year}"
+    refresh(key)
+    for sql, params in captured(lambda: figures_slice(key, "groups", 0, 100)):
+        explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
+
+
+SECTIONS = {"casework": main, "overdue": overdue_list, "filtered": filtered_list, "board": board_escalated, "departments": department_figures}
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    for name in sys.argv[1:] or list(SECTIONS):
+        SECTIONS[name]()

@@ -231,3 +231,37 @@ def roll_up(forwardings: QuerySet, period: Period) -> dict:
         "definitions": definitions(),
         "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     }
+
+
+def _stored(row: dict) -> dict:
+    """What the page and the Excel export read of a row, JSON-ready (a province lists 8,000 groups)."""
+    keep = ("id", "name", "rank", "ranked", "received", "returned", "by_suggestion", "kept", "reached",
+            *(key for key, _label, _function, _is_rate in FIGURES))
+    return {key: (float(row[key]) if key == "mean_reply_days" and row[key] is not None else row[key])
+            for key in keep if key in row}
+
+
+def _period_of(period_text: str) -> Period:
+    year, _, quarter = period_text.partition("-")
+    return Period(int(year), int(quarter) if quarter else None)
+
+
+def stored_roll_up(period_text: str) -> dict:
+    """For liaison.figures ("constituents.departments:2026" or ":2026-3"): the whole district's
+    district and department figures of a period, kept current by beat for the office and the
+    committee (everyone else sees their own scope counted live). The groups are stored apart
+    (stored_group_rows): a province has 8,000, and the roll-up page reads only the district line."""
+    from .models import Forwarding
+
+    period, forwardings = _period_of(period_text), Forwarding.objects.all()
+    return {
+        "district": _stored(district_figures(forwardings, period)),
+        "departments": [_stored(row) for row in department_figures(forwardings, period)],
+    }
+
+
+def stored_group_rows(period_text: str) -> dict:
+    """For liaison.figures ("constituents.department_groups:2026"): the figures of every deputy group."""
+    from .models import Forwarding
+
+    return {"groups": [_stored(row) for row in group_figures(Forwarding.objects.all(), _period_of(period_text))]}

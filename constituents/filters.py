@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from functools import partial
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -7,6 +9,7 @@ from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
 from liaison.autocomplete import AutocompleteWidget
+from liaison.forms import render_select
 from liaison.params import MAX_ID
 
 from .models import (
@@ -61,6 +64,8 @@ class _ScopedChoicesMixin:
                 widget = field.widget
                 if isinstance(widget, forms.Select):
                     widget.attrs.setdefault("class", "form-select")
+                    if not widget.allow_multiple_selected and type(widget).render is forms.Widget.render:
+                        widget.render = partial(render_select, widget)  # the same markup, built in Python
                 elif not isinstance(widget, (forms.HiddenInput, AutocompleteWidget)):
                     widget.attrs.setdefault("class", "form-control")
             form.styled = True

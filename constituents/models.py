@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyGroup, Term
 from liaison.history import HistoricalRecords
+from liaison.links import reverse_pk
 from liaison.models import ScopedQuerySet
 from liaison.personal_data import mask_address, mask_name, mask_phone  # noqa: F401 (re-exported)
 from liaison.validators import validate_mainland_phone
@@ -398,6 +399,14 @@ class Problem(models.Model):
             # The case list's order (-raised_on, -id), alone and under the state filter (perf).
             models.Index(fields=["raised_on", "id"], name="problem_raised"),
             models.Index(fields=["state", "raised_on"], name="problem_state_raised"),
+            # The case list filtered by state and category (a common pair), and its capped count, from the index.
+            models.Index(fields=["state", "category", "raised_on", "id"], name="problem_state_category"),
+            # The committee board's 提级督办 list: the few escalated problems, newest first.
+            models.Index(fields=["escalated_on", "id"], name="problem_escalated",
+                         condition=models.Q(escalated_on__isnull=False)),
+            # The overdue list: the open problems in the list's order, each checked against its open forwardings.
+            models.Index(fields=["raised_on", "id"], name="problem_open_raised",
+                         condition=models.Q(state__in=["forwarded", "handling"])),
         ]
         constraints = [
             models.CheckConstraint(
@@ -414,7 +423,7 @@ class Problem(models.Model):
         return f"诉求{self.pk}：{self.text[:20]}"
 
     def get_absolute_url(self) -> str:
-        return reverse("constituents:problem_detail", args=[self.pk])
+        return reverse_pk("constituents:problem_detail", self.pk)  # one resolver walk per list, not per row
 
     PUBLIC_LABELS = {
         State.REGISTERED: "已登记，正在转交有关部门",
@@ -554,7 +563,12 @@ class Forwarding(models.Model):
         verbose_name = "转交办理"
         verbose_name_plural = "转交办理"
         ordering = ["forwarded_on", "id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="forwarding_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="forwarding_status_deadline"),
+            # "Has this problem an open forwarding past its deadline?" from the index alone (the overdue list).
+            models.Index(fields=["problem", "deadline"], name="forwarding_open_problem",
+                         condition=models.Q(status__in=["pending", "handling"])),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(deadline__gte=models.F("forwarded_on")), name="forwarding_deadline_after_start"

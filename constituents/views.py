@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from deputies.models import Term
 from liaison.audit import history_of, log_access
 from liaison.exports import export_list, export_url, wants_xlsx
+from liaison.figures import figures as stored_figures
+from liaison.figures import figures_slice as stored_figures_slice
 from liaison.params import year_param
 
 from .exports import export_department_figures
@@ -90,6 +92,9 @@ def _term_years(today) -> list[int]:
     return term.years_so_far(today) if term else [today.year]
 
 
+GROUPS_PER_PAGE = 100
+
+
 @login_required
 def department_stats(request):
     """有关部门办理情况: the figures of constituents/figures.py per department, per group and
@@ -107,14 +112,37 @@ def department_stats(request):
         raise BadRequest("季度应为 1—4。")
     quarter = int(quarter_text) if quarter_text else None
     period = figures.Period(year, quarter)
-    forwardings = Forwarding.objects.visible_to(request.user)
-    rows = figures.department_figures(forwardings, period)
-    groups = figures.group_figures(forwardings, period)
-    district = figures.district_figures(forwardings, period)
-    if wants_xlsx(request):
-        return export_department_figures(request, period=period, rows=rows, groups=groups, district=district)
+    computed_at = None
+    if request.user.sees_district:
+        # The whole district's figures: stored (liaison.figures), refreshed by beat; a province's
+        # forwardings take seconds to count, and its thousands of groups are shown a page at a time.
+        suffix = f"{year}" + (f"-{quarter}" if quarter else "")
+        data, computed_at = stored_figures(f"constituents.departments:{suffix}")
+        rows, district = data["departments"], data["district"]
+        groups_key = f"constituents.department_groups:{suffix}"
+        if wants_xlsx(request):
+            return export_department_figures(request, period=period, rows=rows, district=district,
+                                             groups=stored_figures(groups_key)[0]["groups"])
+        text = request.GET.get("page") or "1"
+        start = max(0, int(text) - 1) * GROUPS_PER_PAGE if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 0
+        _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
+        group_page = Paginator(range(total), GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        if group_page.start_index() - 1 != start and total:  # a page past the end or not a number: as Paginator
+            start = group_page.start_index() - 1
+            _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
+    else:
+        forwardings = Forwarding.objects.visible_to(request.user)
+        rows = figures.department_figures(forwardings, period)
+        all_groups = figures.group_figures(forwardings, period)
+        district = figures.district_figures(forwardings, period)
+        if wants_xlsx(request):
+            return export_department_figures(request, period=period, rows=rows, groups=all_groups,
+                                             district=district)
+        group_page = Paginator(all_groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        groups = list(group_page.object_list)
     return render(request, "constituents/department_stats.html", {
         "period": period, "year": year, "quarter": quarter, "years": _term_years(today),
         "rows": rows, "groups": groups, "district": district, "export_url": export_url(request),
+        "page": group_page, "computed_at": computed_at,
         "definitions": figures.definitions(), "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })

@@ -85,7 +85,7 @@ def problem_list(request):
         .prefetch_related(Prefetch(
             "forwardings",
             queryset=Forwarding.objects.select_related("department").order_by("round", "forwarded_on", "pk"),
-        ), "forwardings__extension_requests")
+        ), "forwardings__extension_requests", "callbacks")  # callbacks: the 发回重办 step of a fed-back row
     )
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
     page = capped_page(problem_filter.qs, 30, request.GET.get("page"))

@@ -26,6 +26,8 @@ FIGURES: dict[str, str] = {
 PERIOD_FIGURES: dict[str, str] = {
     "mailbox.rollup:": "mailbox.selectors.quarter_problem_counts",
     "mailbox.board:": "mailbox.summary_views.board_figures",
+    "constituents.departments:": "constituents.figures.stored_roll_up",
+    "constituents.department_groups:": "constituents.figures.stored_group_rows",
 }
 
 
@@ -56,6 +58,38 @@ def refresh_all() -> int:
     for key in sorted(keys):
         refresh(key)
     return len(keys)
+
+
+def figures_slice(key: str, list_key: str, start: int, stop: int) -> tuple[dict, list, int, dt.datetime]:
+    """Like figures(), with only the rows start:stop of the list data[list_key], and its length:
+    a province's snapshot lists thousands of groups, a page shows a hundred. PostgreSQL cuts the
+    slice out of the stored JSON (one query); elsewhere the whole snapshot is read and sliced."""
+    from django.db import connection
+
+    row = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT data - %s,
+                          coalesce((SELECT jsonb_agg(item ORDER BY n) FROM jsonb_array_elements(data -> %s)
+                                    WITH ORDINALITY AS items (item, n) WHERE n > %s AND n <= %s), '[]'::jsonb),
+                          coalesce(jsonb_array_length(data -> %s), 0), computed_at
+                   FROM liaison_figuresnapshot WHERE key = %s""",
+                [list_key, list_key, start, stop, list_key, key],
+            )
+            row = cursor.fetchone()
+    if row is None:
+        data, computed_at = figures(key)
+        rows = data.get(list_key) or []
+        return {k: v for k, v in data.items() if k != list_key}, rows[start:stop], len(rows), computed_at
+    rest, rows, total, computed_at = row
+    return _json(rest), _json(rows), total, computed_at
+
+
+def _json(value):
+    import json
+
+    return json.loads(value) if isinstance(value, str) else value  # psycopg2 parses jsonb itself
 
 
 def figures(key: str) -> tuple[dict, dt.datetime]:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from constituents.models import Problem, ProblemCategory, mask_name
 from deputies.models import Community, Constituency, Deputy
 from liaison.history import HistoricalRecords
+from liaison.links import reverse_pk
 from liaison.models import ScopedQuerySet
 
 from .weeks import Week
@@ -254,7 +255,7 @@ class Letter(models.Model):
         return f"来信{self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("mailbox:letter_detail", args=[self.pk])
+        return reverse_pk("mailbox:letter_detail", self.pk)  # one resolver walk per list, not per row
 
     @property
     def stage(self) -> str:

@@ -68,10 +68,14 @@ def summary_list(request):
     from constituents import figures as department_figures
     from constituents.models import Forwarding
 
+    if user.sees_district:  # the stored figures of 有关部门办理情况 for the quarter (liaison.figures)
+        district = figures(f"constituents.departments:{quarter.year}-{quarter.number}")[0]["district"]
+    else:
+        district = department_figures.district_figures(Forwarding.objects.visible_to(user),
+                                                       department_figures.Period(quarter.year, quarter.number))
     return render(request, "mailbox/summary_list.html", {
         # The quarter's department figures, defined once in constituents/figures.py.
-        "figures": department_figures.district_figures(Forwarding.objects.visible_to(user),
-                                                       department_figures.Period(quarter.year, quarter.number)),
+        "figures": district,
         "quarter": quarter, "rows": rows, "page": page, "this_quarter": Quarter.of(None),
         "group_total": page.paginator.count, "computed_at": computed_at,
         "submitted": of_quarter.filter(status=QuarterlySummary.Status.SUBMITTED).count(),

@@ -160,6 +160,19 @@ def test_problem_list_is_flat(client_of, staff_user, deputy_a, liaison_a, commun
                             params={"view": view} if view else None)
 
 
+def test_problem_list_with_fed_back_rows_is_flat(client_of, staff_user, deputy_a, liaison_a, community_a,
+                                                 assert_flat_queries):
+    # A fed-back row offers 发回重办 only after a dissatisfied 回访: its callbacks come with the page, not per row.
+    drive(register(deputy_a, liaison_a, constituents=[ConstituentFactory(community=community_a)]),
+          State.FED_BACK, liaison_a)
+
+    def grow():
+        for _ in range(4):
+            drive(register(deputy_a, liaison_a, constituents=[ConstituentFactory(community=community_a)]),
+                  State.FED_BACK, liaison_a)
+    assert_flat_queries(client_of(staff_user), reverse("constituents:problem_list"), grow=grow)
+
+
 def test_activity_list_and_stats_are_flat(client_of, liaison_a, deputy_a, assert_flat_queries):
     ContactActivityFactory(constituency=deputy_a.constituency, deputies=[deputy_a])
 

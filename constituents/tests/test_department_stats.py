@@ -115,6 +115,55 @@ def test_page_and_roll_up_queries_do_not_grow(client_of, deputy_a, liaison_a, st
                         params={"year": 2026})
 
 
+def test_office_reads_stored_figures_and_is_told_when(client_of, staff_user, deputy_a, liaison_a, community_a,
+                                                       district):
+    from liaison.tasks import refresh_district_figures
+
+    client = client_of(staff_user)
+    url = reverse("constituents:department_stats")
+    first = client.get(url, {"year": 2026})
+    assert "数据更新于" in first.content.decode()
+    assert first.context["district"]["received"] == 4
+    drive(register(deputy_a, liaison_a), Problem.State.FORWARDED, liaison_a)
+    assert client.get(url, {"year": 2026}).context["district"]["received"] == 4  # stored, not recounted per view
+    refresh_district_figures.delay().get()
+    refreshed = client.get(url, {"year": 2026})
+    assert refreshed.context["district"]["received"] == 5
+    # The stored rows say what the live ones say (the Excel export reads them too).
+    live = {row["name"]: row for row in figures.department_figures(Forwarding.objects.all(), YEAR)}
+    for row in refreshed.context["rows"]:
+        assert row["received"] == live[row["name"]]["received"]
+        assert row["on_time_reply_rate"] == live[row["name"]]["on_time_reply_rate"]
+    # A deputy's page counts their own scope live and says nothing of stored figures.
+    assert "数据更新于" not in client_of(deputy_a.user).get(url, {"year": 2026}).content.decode()
+
+
+def test_groups_are_listed_a_page_at_a_time(client_of, staff_user, deputy_a, liaison_a, monkeypatch, term):
+    from constituents import views
+    from deputies.tests.factories import ConstituencyFactory, DeputyFactory, DeputyGroupFactory
+
+    monkeypatch.setattr(views, "GROUPS_PER_PAGE", 2)
+    department = DepartmentFactory(name="区水务局")
+    names = []
+    for index in range(3):
+        group = DeputyGroupFactory(name=f"分页测试第{index}组", sort_order=index)
+        other = DeputyFactory(constituency=ConstituencyFactory(term=term, group=group))
+        drive(register(other, staff_user), Problem.State.FORWARDED, staff_user, department=department)
+        names.append(group.name)
+    for user in (staff_user, deputy_a.user):  # stored figures and live ones page alike
+        client = client_of(user)
+        url = reverse("constituents:department_stats")
+        first = client.get(url, {"year": 2026})
+        if user is deputy_a.user:
+            assert first.context["groups"] == []  # nothing of deputy A's
+            continue
+        assert [row["name"] for row in first.context["groups"]] == names[:2]
+        second = client.get(url, {"year": 2026, "page": 2}).content.decode()
+        assert names[2] in second and names[0] not in second and "第 2 / 2 页" in second
+        # Not a page: the first one, as every list does.
+        assert [row["name"] for row in client.get(url, {"year": 2026, "page": "x"}).context["groups"]] == names[:2]
+
+
 def test_roll_up_is_two_queries_per_breakdown(district, django_assert_num_queries):
     with django_assert_num_queries(6):
         figures.roll_up(Forwarding.objects.all(), YEAR)

@@ -128,3 +128,31 @@ def test_generate_scale_fills_every_table_it_names_and_adds_nothing_twice(db, st
     assert Problem.objects.filter(state=Problem.State.FED_BACK).exclude(result_source="").exists()
     call_command("generate_scale", "--scale", "district", stdout=open("/dev/null", "w"))
     assert Problem.objects.count() == 400
+
+
+def test_filter_selects_render_as_django_does(client_of, staff_user):
+    """The list filters' selects are built in Python (perf): the same markup as Django's templates."""
+    import re
+
+    from django import forms
+
+    from liaison.forms import render_select
+
+    widget = forms.Select(choices=[("", "全部"), ("a", "<甲>"), ("组", [("b", "乙")])], attrs={"class": "form-select"})
+    for value in ("a", "b", "", None):
+        expected = re.sub(r"\s*\n\s*", "", widget.render("state", value, attrs={"id": "id_state"}))
+        assert render_select(widget, "state", value, attrs={"id": "id_state"}) == expected
+    html = client_of(staff_user).get(reverse("constituents:problem_list"), {"state": "handling"}).content.decode()
+    assert '<option value="handling" selected>' in html
+
+
+def test_object_links_are_the_reversed_urls(deputy_a):
+    """Problem and letter links reverse once per process (perf) and stay what reverse() gives."""
+    from constituents.models import Problem
+    from liaison.links import reverse_pk
+
+    problem = ProblemFactory(deputy=deputy_a)
+    assert Problem.objects.get(pk=problem.pk).get_absolute_url() == reverse("constituents:problem_detail",
+                                                                           args=[problem.pk])
+    for pk in (1, 42, 10**9):
+        assert reverse_pk("mailbox:letter_detail", pk) == reverse("mailbox:letter_detail", args=[pk])
