@@ -158,3 +158,13 @@ def problems_by_state(problems: QuerySet[Problem]) -> Chart:
         drawing.add("件数", [count or None for _value, _label, count in reversed(states)])
         chart.svg = charts.render(drawing, label=title)
     return chart
+
+
+def district_snapshot(year_text: str) -> dict:
+    """For liaison.figures ("charts.constituents:2026"): the district home's casework charts over every
+    row; the departments' rates come from the stored department figures of the same year."""
+    from liaison.figures import figures as stored_figures
+
+    period = figures.Period(int(year_text))
+    departments = stored_figures(f"constituents.departments:{period.year}")[0]["departments"]
+    return charts.stored([problems_by_month(Problem.objects.all(), period.year), department_rates(departments, period)])

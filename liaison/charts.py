@@ -13,13 +13,12 @@ mailbox/charts.py, reports/charts.py); this module only knows how to draw.
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import pygal
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
@@ -34,7 +33,7 @@ COLORS = ("#0d6efd", "#fd7e14", "#198754", "#6f42c1", "#dc3545", "#20c997", "#6c
 WIDTH = 440
 FONT_SIZE = 14
 CHART_MAX_WIDTH = 660
-DISTRICT_CACHE_SECONDS = 300
+DISTRICT_REFRESH_MINUTES = 5  # the beat job refresh_district_figures (liaison/schedules.py)
 # Bars one chart draws at most (a district has 12–40 groups or departments; a province thousands).
 MOST_ROWS_DRAWN = 40
 MONTHS = [f"{month}月" for month in range(1, 13)]
@@ -143,16 +142,17 @@ def percent_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def district_cached(key: str, compute: Callable[[], Sequence[Chart]]) -> list[Chart]:
-    """District-wide charts, kept DISTRICT_CACHE_SECONDS: the same for everyone who sees the whole district.
+def stored(charts_: Sequence[Chart]) -> dict:
+    """Charts as JSON for liaison.figures (FigureSnapshot): drawn once by beat, read by every page view."""
+    return {"charts": [dataclasses.asdict(chart) | {"svg": str(chart.svg)} for chart in charts_]}
 
-    Each chart's note says how fresh it is."""
-    stored = cache.get(key)
-    if stored is None:
-        stored = {"charts": list(compute()), "computed_at": timezone.now()}
-        cache.set(key, stored, DISTRICT_CACHE_SECONDS)
-    computed_at: dt.datetime = timezone.localtime(stored["computed_at"])
-    note = f"数据更新于 {computed_at:%H:%M}，每 {DISTRICT_CACHE_SECONDS // 60} 分钟更新一次。"
-    for chart in stored["charts"]:
-        chart.note = note
-    return stored["charts"]
+
+def district_stored(key: str) -> list[Chart]:
+    """The whole district's charts, the same for everyone who sees it: drawn by the beat job that keeps
+    the district figures current (liaison.figures), never on a page view: at a province's scale
+    drawing them counts millions of rows. Each chart's note says how fresh it is."""
+    from .figures import figures
+
+    data, computed_at = figures(key)
+    note = f"数据更新于 {timezone.localtime(computed_at):%H:%M}，每 {DISTRICT_REFRESH_MINUTES} 分钟更新一次。"
+    return [Chart(**(chart | {"svg": mark_safe(chart["svg"]), "note": note})) for chart in data["charts"]]  # noqa: S308

@@ -28,6 +28,10 @@ PERIOD_FIGURES: dict[str, str] = {
     "mailbox.board:": "mailbox.summary_views.board_figures",
     "constituents.departments:": "constituents.figures.stored_roll_up",
     "constituents.department_groups:": "constituents.figures.stored_group_rows",
+    # The district home's charts, drawn here rather than on a page view (liaison.charts.district_stored).
+    "charts.constituents:": "constituents.charts.district_snapshot",
+    "charts.mailbox:": "mailbox.charts.district_snapshot",
+    "charts.reports:": "reports.charts.district_snapshot",
 }
 
 

@@ -18,13 +18,15 @@ WEEKS_SHOWN = 8
 def opening_rate_strip(user, *, weeks: int = WEEKS_SHOWN, today_week: Week | None = None) -> Chart:
     """Opening rate per group per week (boxes opened ÷ boxes due, by the mailbox rule of `Mailbox.due_in`).
 
-    One query per week shown (a fixed number), each a GROUP BY over the groups."""
+    One query per week shown (a fixed number), each a GROUP BY over the groups. `user=None` is the
+    whole district (the stored chart, district_snapshot)."""
     last = today_week or Week.current()
     shown = [last]
     while len(shown) < weeks:
         shown.insert(0, shown[0].previous())
-    groups = list(DeputyGroup.objects.visible_to(user).order_by("sort_order", "name").values_list("pk", "name"))
-    boxes = Mailbox.objects.visible_to(user)
+    groups = DeputyGroup.objects.all() if user is None else DeputyGroup.objects.visible_to(user)
+    groups = list(groups.order_by("sort_order", "name").values_list("pk", "name"))
+    boxes = Mailbox.objects.all() if user is None else Mailbox.objects.visible_to(user)
     cells: dict[tuple[int, str], tuple[int, int]] = {}
     for week in shown:
         for row in (boxes.due_in(week).with_week(week).order_by().values("constituency__group_id")
@@ -69,3 +71,8 @@ def opening_rate_strip(user, *, weeks: int = WEEKS_SHOWN, today_week: Week | Non
             drawing.add(name, values)
         chart.svg = charts.render(drawing, label=title)
     return chart
+
+
+def district_snapshot(_current: str) -> dict:
+    """For liaison.figures ("charts.mailbox:current"): the district home's strip over every box."""
+    return charts.stored([opening_rate_strip(None)])

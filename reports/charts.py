@@ -14,9 +14,11 @@ HELD = [DutyMeeting.Status.HELD, DutyMeeting.Status.EVALUATED]
 
 
 def duty_progress(user, year: int) -> Chart:
-    """Per group: deputies arranged to report this year, and how many meetings were held (one query)."""
+    """Per group: deputies arranged to report this year, and how many meetings were held (one query).
+    `user=None` is the whole district (the stored chart, district_snapshot)."""
+    entries = RotationEntry.objects.all() if user is None else RotationEntry.objects.visible_to(user)
     rows = list(
-        RotationEntry.objects.visible_to(user).filter(plan__year=year).order_by()
+        entries.filter(plan__year=year).order_by()
         .values("plan__group_id", "plan__group__name", "plan__group__sort_order")
         .annotate(planned=Count("pk", distinct=True),
                   held=Count("pk", filter=Q(meeting__status__in=HELD), distinct=True))
@@ -40,3 +42,8 @@ def duty_progress(user, year: int) -> Chart:
         drawing.add("尚未召开", [(row["planned"] - row["held"]) or None for row in reversed(rows)])
         chart.svg = charts.render(drawing, label=title)
     return chart
+
+
+def district_snapshot(year: str) -> dict:
+    """For liaison.figures ("charts.reports:2026"): the district home's 述职 chart over every group."""
+    return charts.stored([duty_progress(None, int(year))])

@@ -7,7 +7,7 @@ from django import template
 from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup
-from liaison.charts import Chart, district_cached
+from liaison.charts import Chart, district_stored
 
 from .. import charts, figures
 from ..models import ContactActivity, Forwarding, Problem
@@ -27,8 +27,8 @@ def _district_charts(user, year: int) -> list[Chart]:
 def casework_district_charts(context) -> list[Chart]:
     """Problems by month and category, and the departments' rates, for the year."""
     user, year = context["user"], timezone.localdate().year
-    if user.sees_district:  # the same rows for everyone who sees the whole district: computed once
-        return district_cached(f"charts:constituents:district:{year}", lambda: _district_charts(user, year))
+    if user.sees_district:  # the same rows for everyone who sees the whole district: drawn by beat
+        return district_stored(f"charts.constituents:{year}")
     return _district_charts(user, year)
 
 

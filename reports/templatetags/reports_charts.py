@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from liaison.charts import Chart, district_cached
+from liaison.charts import Chart, district_stored
 
 from .. import charts
 
@@ -16,5 +16,5 @@ register = template.Library()
 def reports_district_charts(context) -> list[Chart]:
     user, year = context["user"], timezone.localdate().year
     if user.sees_district:
-        return district_cached(f"charts:reports:district:{year}", lambda: [charts.duty_progress(user, year)])
+        return district_stored(f"charts.reports:{year}")
     return [charts.duty_progress(user, year)]
