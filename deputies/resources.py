@@ -51,6 +51,8 @@ class DeputyResource(RosterResource):
         "work_unit": "工作单位及职务", "phone": "联系电话", "constituency": "选区", "group": "代表组",
     }
     resolved_fields = ["term", "group", "constituency"]
+    update_fields = ["term", "name", "gender", "birth_month", "constituency", "group", "ethnicity", "party",
+                     "work_unit", "phone"]
     audit_action = "deputies.deputy.imported"
     duplicate_message = "与第{row}行是同一名代表（姓名和出生年月都相同），请删去重复的一行。"
 
@@ -130,13 +132,18 @@ class DeputyResource(RosterResource):
     def natural_key(self, parsed: dict) -> tuple:
         return (parsed["name"], parsed["birth_month"])
 
-    def find_existing(self, parsed: dict) -> Deputy | None:
-        return (
+    def load_existing(self, keys: list[tuple]) -> dict[tuple, Deputy]:
+        found: dict[tuple, Deputy] = {}
+        wanted = set(keys)
+        for deputy in (
             Deputy.objects.select_related("term", "group", "constituency")
-            .filter(term=self.term, name=parsed["name"], birth_month=parsed["birth_month"])
+            .filter(term=self.term, name__in={name for name, _ in keys})
             .order_by("pk")
-            .first()
-        )
+        ):
+            key = (deputy.name, deputy.birth_month)
+            if key in wanted:
+                found.setdefault(key, deputy)
+        return found
 
     def apply(self, deputy: Deputy, parsed: dict) -> None:
         deputy.term = self.term
