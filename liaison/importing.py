@@ -618,6 +618,71 @@ class RosterAdminMixin:
         resource_class = self.resource_classes[0] if self.resource_classes else self.resource_class
         return {"roster": resource_class.help_text()}
 
+    # -- both steps in a task (issue 11): a 10,000-row roster takes longer than a request may ----------
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        return [
+            path("import/<int:job_id>/", self.admin_site.admin_view(self.roster_import_job),
+                 name="{}_{}_import_job".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """The upload: a valid file is kept and checked by a task; its page shows the progress."""
+        from django.core.exceptions import PermissionDenied
+
+        from .imports import roster_import_upload
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                job = roster_import_upload(roster=self.model._meta.label_lower, file_title=upload.name,
+                                           content=b"".join(upload.chunks()), acting_user=request.user)
+                return HttpResponseRedirect(self._job_url(job))
+        return super().import_action(request, **kwargs)
+
+    def _job_url(self, job) -> str:
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        return reverse("admin:{}_{}_import_job".format(*info), args=[job.pk], current_app=self.admin_site.name)
+
+    def roster_import_job(self, request, job_id: int):
+        """The check's or the import's progress; then the row errors, or the counts and the confirm button."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+
+        from .imports import current_progress, roster_import_confirm
+        from .models import RosterImport
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=job_id,
+                                roster=self.model._meta.label_lower)
+        if request.method == "POST":
+            try:
+                roster_import_confirm(job=job, acting_user=request.user)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            return HttpResponseRedirect(self._job_url(job))
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"导入{self.model._meta.verbose_name}名册",
+            "job": job,
+            "progress": current_progress(job),
+            "import_noun": self.import_noun,
+            "upload_url": reverse("admin:{}_{}_import".format(*info), current_app=self.admin_site.name),
+            "changelist_url": reverse("admin:{}_{}_changelist".format(*info), current_app=self.admin_site.name),
+        }
+        return TemplateResponse(request, "liaison/admin/roster_import_job.html", context)
+
     def get_export_context_data(self, **kwargs):
         return {"export_note": self.export_note}
 

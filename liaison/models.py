@@ -352,3 +352,6 @@ class FigureSnapshot(models.Model):
 
 # Reliability: the task outbox and text messages live in their own module.
 from .models_delivery import OutboxMessage, TextMessage  # noqa: E402, F401
+
+# Roster imports run by a task.
+from .models_imports import RosterImport  # noqa: E402, F401

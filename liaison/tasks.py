@@ -116,3 +116,11 @@ def refresh_district_figures() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def beat_heartbeat() -> None:
     """Sent by the beat every few minutes: its `last_run_at` is what /health/ reads (liaison/health.py)."""
+
+
+@shared_task(acks_late=True)
+def run_roster_import(roster_import_id: int) -> bool:
+    """Check or import one uploaded roster (liaison.imports.run_roster_import)."""
+    from .imports import run_roster_import as run
+
+    return run(roster_import_id)
