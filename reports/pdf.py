@@ -150,3 +150,4 @@ def stamp_page_numbers(writer, *, orientation: str) -> None:
     stamps = PdfReader(BytesIO(HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).write_pdf()))
     for page, stamp in zip(writer.pages, stamps.pages, strict=True):
         page.merge_page(stamp)
+        page.compress_content_streams()  # merging leaves the page's drawing uncompressed
