@@ -543,6 +543,7 @@ class RosterResource(ModelResource):
         try:
             bulk_create_with_history(rows, self._meta.model, batch_size=batch_size, default_user=self.user,
                                      default_change_reason=self.audit_action)
+            self.after_bulk_save(rows)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
 
@@ -556,8 +557,15 @@ class RosterResource(ModelResource):
         try:
             bulk_update_with_history(rows, self._meta.model, self.update_fields, batch_size=batch_size,
                                      default_user=self.user, default_change_reason=self.audit_action)
+            self.after_bulk_save(rows)
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
+
+    def after_bulk_save(self, instances: list) -> None:
+        """Rules that need the rows saved (a deputy the roster marks as left loses the account, through
+        deputies/services.py) go here: in bulk mode `after_save_instance` runs before the row is written.
+        Called per batch, inside the import's transaction, never on a dry run. A row's own history
+        reason can still be set on the instance (`instance._change_reason`) before the batch is written."""
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
