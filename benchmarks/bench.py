@@ -38,10 +38,15 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def database_name(scale: str) -> str:
+    """liaison_bench_<scale>, or BENCH_DATABASE (a copy of it, so that one engineer's runs leave the other's alone)."""
+    return os.environ.get("BENCH_DATABASE") or f"liaison_bench_{scale}"
+
+
 def bench_env(scale: str, **extra: str) -> dict:
     env = dict(os.environ)
     env.update({
-        "DATABASE_URL": f"{PG}/liaison_bench_{scale}", "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "DATABASE_URL": f"{PG}/{database_name(scale)}", "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "LIAISON_HTTPS": "false", "LIAISON_REQUIRE_2FA": "false", "LIAISON_BENCH": "true",
         # LIAISON_HTTPS=false does this once prod-mode lands; until then say it directly.
         "SESSION_COOKIE_SECURE": "false", "CSRF_COOKIE_SECURE": "false",
@@ -66,7 +71,7 @@ def ensure_database(scale: str) -> str:
     Returns a line saying which, and how long it took."""
     import psycopg2
 
-    name = f"liaison_bench_{scale}"
+    name = database_name(scale)
     admin = psycopg2.connect(f"{PG}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:

@@ -56,15 +56,20 @@ def _quarter_with_rows(rows: int):
         cursor.execute(
             """INSERT INTO constituents_problem (source, state, text, category, is_livelihood, group_id, deputy_id,
                    constituency_id, community_id, raised_on, round, state_since, outcome, result_summary,
-                   unsolvable_reason, feedback_method, reopen_reason, created_at, updated_at)
+                   unsolvable_reason, feedback_method, reopen_reason, result_source, result_proxy_contact,
+                   created_at, updated_at)
                SELECT 'visit', 'handling', '小区门口道路破损，雨天积水严重，希望尽快修复（第' || n || '件）。',
                       'urban_construction', false, d.group_id, d.id, d.constituency_id, NULL,
-                      %s::date + (n %% 80), 1, %s::date + (n %% 80), '', '', '', '', '', now(), now()
+                      %s::date + (n %% 80), 1, %s::date + (n %% 80), '', '', '', '', '', '', '', now(), now()
                FROM generate_series(1, %s) n
                CROSS JOIN (SELECT * FROM deputies_deputy WHERE group_id = %s ORDER BY id LIMIT 1) d""",
             [quarter.first_day, quarter.first_day, rows, group.pk])
         cursor.execute("DELETE FROM constituents_problem WHERE group_id = %s AND raised_on BETWEEN %s AND %s "
                        "AND text NOT LIKE '%%件）。'", [group.pk, quarter.first_day, quarter.last_day])
+        # Nor any earlier problem the list would carry as 补报 (registered after the previous list was
+        # submitted): the list has exactly `rows` rows, like the bare table it is compared with.
+        cursor.execute("DELETE FROM constituents_problem WHERE group_id = %s AND raised_on < %s",
+                       [group.pk, quarter.first_day])
     summary, _ = QuarterlySummary.objects.update_or_create(
         group=group, year=quarter.year, quarter=quarter.number,
         defaults={"status": QuarterlySummary.Status.DRAFT, "submitted_at": None, "snapshot": {}},
@@ -73,8 +78,13 @@ def _quarter_with_rows(rows: int):
 
 
 def pdf_summary(rows: str) -> str:
-    """The group's quarterly list as the office prints it, end to end through the view."""
+    """The group's quarterly list as the office prints it, end to end: the request, and for a long
+    list (over REPORTS_PDF_INLINE_MAX_ROWS) what follows it: the task rendering it (run here, in this
+    process, so that its memory is measured), the progress page and the download of the stored file."""
     from django.test import Client
+
+    from reports.models import RenderedPdf
+    from reports.rendering import render_stored
 
     def work():
         summary = _quarter_with_rows(int(rows))
@@ -82,11 +92,25 @@ def pdf_summary(rows: str) -> str:
         client.force_login(_staff())
         started = time.perf_counter()
         response = client.get(f"/reports/pdf/summaries/{summary.pk}/", HTTP_HOST="127.0.0.1")
+        path, request_took = "inline", time.perf_counter() - started
+        if response.status_code == 302:
+            path = "task"
+            rendered = RenderedPdf.objects.get(pk=int(response.url.rstrip("/").split("/")[-1]))
+            render_stored(rendered.pk)  # the Celery task's body
+            client.get(response.url, HTTP_HOST="127.0.0.1")
+            response = client.get(f"{response.url}file/", HTTP_HOST="127.0.0.1")
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        return {"t": time.perf_counter() - started, "status": response.status_code, "bytes": len(body)}
+        if os.environ.get("BENCH_SAVE_PDF"):  # to look at: pdftoppm -png -r 60 -f 1 -l 2 <file> page
+            with open(os.environ["BENCH_SAVE_PDF"], "wb") as saved:
+                saved.write(body)
+        if path == "task":
+            RenderedPdf.objects.get(pk=rendered.pk).file.delete(save=False)  # the rollback keeps no row for it
+        return {"t": time.perf_counter() - started, "status": response.status_code, "bytes": len(body),
+                "path": path, "request": request_took}
 
     result = rolled_back(work)
-    return f"t={result['t']:.2f} rows={rows} status={result['status']} bytes={result['bytes']}"
+    return (f"t={result['t']:.2f} rows={rows} status={result['status']} bytes={result['bytes']} "
+            f"path={result['path']} request={result['request']:.2f}")
 
 
 def pdf_bare(rows: str) -> str:

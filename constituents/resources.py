@@ -63,6 +63,7 @@ class ConstituentResource(RosterResource):
     field_columns = {"name": "姓名", "phone": "联系电话", "community": "社区", "category": "类别",
                      "address": "住址", "note": "备注"}
     resolved_fields = ["community"]
+    update_fields = ["community", "name", "phone", "category", "address", "note"]
     audit_action = "constituents.constituent.imported"
     duplicate_message = "与第{row}行是同一位选民（社区、姓名和联系电话都相同），请删去重复的一行。"
 
@@ -147,12 +148,18 @@ class ConstituentResource(RosterResource):
     def natural_key(self, parsed: dict) -> tuple:
         return (parsed["community"].pk, parsed["name"], parsed["phone"])
 
-    def find_existing(self, parsed: dict) -> Constituent | None:
-        return (
+    def load_existing(self, keys: list[tuple]) -> dict[tuple, Constituent]:
+        found: dict[tuple, Constituent] = {}
+        wanted = set(keys)
+        for constituent in (
             Constituent.objects.select_related("community__constituency")
-            .filter(community=parsed["community"], name=parsed["name"], phone=parsed["phone"])
-            .first()
-        )
+            .filter(community_id__in={community for community, _, _ in keys}, name__in={name for _, name, _ in keys})
+            .order_by("pk")
+        ):
+            key = (constituent.community_id, constituent.name, constituent.phone)
+            if key in wanted:
+                found.setdefault(key, constituent)
+        return found
 
     def apply(self, constituent: Constituent, parsed: dict) -> None:
         constituent.community = parsed["community"]

@@ -76,6 +76,8 @@ class DeputyResource(RosterResource):
         "status": "状态", "left_on": "离任日期",
     }
     resolved_fields = ["term", "group", "constituency"]
+    update_fields = ["term", "name", "gender", "birth_month", "constituency", "group", "ethnicity", "party",
+                     "work_unit", "phone", "status", "left_on"]
     audit_action = "deputies.deputy.imported"
     duplicate_message = "与第{row}行是同一名代表（姓名和出生年月都相同），请删去重复的一行。"
 
@@ -170,13 +172,18 @@ class DeputyResource(RosterResource):
     def natural_key(self, parsed: dict) -> tuple:
         return (parsed["name"], parsed["birth_month"])
 
-    def find_existing(self, parsed: dict) -> Deputy | None:
-        return (
+    def load_existing(self, keys: list[tuple]) -> dict[tuple, Deputy]:
+        found: dict[tuple, Deputy] = {}
+        wanted = set(keys)
+        for deputy in (
             Deputy.objects.select_related("term", "group", "constituency")
-            .filter(term=self.term, name=parsed["name"], birth_month=parsed["birth_month"])
+            .filter(term=self.term, name__in={name for name, _ in keys})
             .order_by("pk")
-            .first()
-        )
+        ):
+            key = (deputy.name, deputy.birth_month)
+            if key in wanted:
+                found.setdefault(key, deputy)
+        return found
 
     def apply(self, deputy: Deputy, parsed: dict) -> None:
         deputy.term = self.term
@@ -192,9 +199,10 @@ class DeputyResource(RosterResource):
         for field, column in (("party", "党派"), ("work_unit", "工作单位及职务"), ("phone", "联系电话")):
             if column in self.columns_present:
                 setattr(deputy, field, parsed[field])
-        self.leaving = False
+        # Kept on the row, not on the resource: rows are written in batches, long after apply().
+        deputy._leaving = False
         if parsed["status"] is not None:
-            self.leaving = deputy.status == DeputyStatus.SERVING and parsed["status"] != DeputyStatus.SERVING
+            deputy._leaving = deputy.status == DeputyStatus.SERVING and parsed["status"] != DeputyStatus.SERVING
             deputy.status = parsed["status"]
             deputy.left_on = parsed["left_on"] if parsed["status"] != DeputyStatus.SERVING else None
 
@@ -206,15 +214,16 @@ class DeputyResource(RosterResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
-        if getattr(self, "leaving", False):
+        if getattr(instance, "_leaving", False):
             instance._change_reason = "deputies.deputy.left"
 
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        if getattr(self, "leaving", False) and not self._is_dry_run(kwargs):
-            from .services import deputy_departure_close_account
+    def after_bulk_save(self, instances: list) -> None:
+        """A deputy the roster marks as left loses the account by the same rule as deputy_leave."""
+        from .services import deputy_departure_close_account
 
-            deputy_departure_close_account(deputy=instance, acting_user=self.user)
+        for deputy in instances:
+            if getattr(deputy, "_leaving", False):
+                deputy_departure_close_account(deputy=deputy, acting_user=self.user)
 
     # -- export ------------------------------------------------------------------
 

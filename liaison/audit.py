@@ -71,6 +71,8 @@ def history_of(instance: models.Model, limit: int = 50):
 # names stay in the database so they can be searched and counted.
 ACTION_LABELS = {
     "deputies.deputy.left": "代表离任",
+    "liaison.roster_import.uploaded": "上传名册待检查",
+    "liaison.roster_import.confirmed": "确认导入名册",
     "deputies.deputy.imported": "Excel 导入代表名册",
     "deputies.deputy.account_unlinked": "代表离任，取消账号的代表身份",
     "deputies.deputy.exemplary_marked": "标记为履职典型",

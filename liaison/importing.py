@@ -13,7 +13,11 @@ constituent rosters share:
   formulas) so that Excel and WPS open them and they re-import unchanged;
 - `RosterResource`, the base resource: finds the header row, numbers errors
   by the row the user sees in Excel, names the column, saves nothing unless
-  every row is good, and marks each save for the audit history;
+  every row is good, and marks each save for the audit history. It is
+  set-based: every row is read first, the rows already in the database are
+  looked up by natural key in a few queries, and rows are written with
+  `bulk_create` / `bulk_update`, their history rows in bulk too; a dry run
+  validates without writing at all;
 - `RosterAdminMixin`, which puts all of that in the Django admin in Chinese.
 """
 
@@ -357,12 +361,19 @@ class RosterResource(ModelResource):
     audit_action = ""
     # The row that names a natural key first: "与第N行重复".
     duplicate_message = "与第{row}行重复。"
+    # Model fields an import writes to a row that is already there (bulk_update).
+    update_fields: list[str] = []
+    # Natural keys looked up per query.
+    lookup_batch = 500
 
     class Meta:
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+        # Rows go to the database a thousand at a time, history rows with them.
+        use_bulk = True
+        batch_size = 1000
 
     def __init__(self, user=None, ip_address: str | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -374,6 +385,10 @@ class RosterResource(ModelResource):
         self.seen_keys: dict[tuple, int] = {}
         self.columns_present: set[str] = set()
         self.ignored_columns: list[str] = []
+        self.read_rows: list[dict | ValidationError] = []
+        self.existing: dict[tuple, object] = {}
+        # Called as progress(done, total) every few hundred rows (the import task shows it).
+        self.progress = None
 
     @classmethod
     def get_result_class(cls):
@@ -409,6 +424,29 @@ class RosterResource(ModelResource):
         except RosterFileError:
             dataset.wipe()
             raise
+        self.read_all(dataset)
+
+    def read_all(self, dataset) -> None:
+        """Read every row, then look up the rows already in the database in a few queries."""
+        self.read_rows = []
+        keys = []
+        for values in dataset:
+            try:
+                parsed = self.parse_row(dict(zip(dataset.headers, values, strict=False)))
+            except ValidationError as error:
+                self.read_rows.append(error)
+                continue
+            self.read_rows.append(parsed)
+            keys.append(self.natural_key(parsed))
+        unique_keys = list(dict.fromkeys(keys))
+        self.existing = {}
+        for start in range(0, len(unique_keys), self.lookup_batch):
+            for key, instance in self.load_existing(unique_keys[start:start + self.lookup_batch]).items():
+                self.existing.setdefault(key, instance)
+
+    def load_existing(self, keys: list[tuple]) -> dict[tuple, object]:
+        """The rows already in the database for these natural keys (one query)."""
+        raise NotImplementedError
 
     def unrecognised_columns(self, dataset) -> list[str]:
         """The file's columns this roster does not read (and that hold something)."""
@@ -431,16 +469,24 @@ class RosterResource(ModelResource):
         self.row_number = self.excel_rows[number - 1] if 0 < number <= len(self.excel_rows) else number
         self.parsed = {}
         errors: dict[str, list[str]] = {}
-        try:
-            self.parsed = self.parse_row(row)
-        except ValidationError as error:
-            errors = error.message_dict
+        read = self.read_rows[number - 1] if 0 < number <= len(self.read_rows) else None
+        if read is None:
+            try:
+                read = self.parse_row(row)
+            except ValidationError as error:
+                read = error
+        if isinstance(read, ValidationError):
+            errors = read.message_dict
+        else:
+            self.parsed = read
         if not errors:
             key = self.natural_key(self.parsed)
             if key in self.seen_keys:
                 errors = {self.required_columns[0]: [self.duplicate_message.format(row=self.seen_keys[key])]}
             else:
                 self.seen_keys[key] = self.row_number
+        if self.progress is not None and number % 500 == 0:
+            self.progress(number, len(self.read_rows))
         if errors:
             raise ValidationError(self.numbered(errors))
 
@@ -458,7 +504,8 @@ class RosterResource(ModelResource):
         raise NotImplementedError
 
     def find_existing(self, parsed: dict):
-        raise NotImplementedError
+        """The row already in the database for this one (looked up with all rows in `read_all`)."""
+        return self.existing.get(self.natural_key(parsed))
 
     def apply(self, instance, parsed: dict) -> None:
         raise NotImplementedError
@@ -483,6 +530,42 @@ class RosterResource(ModelResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         audited(instance, action=self.audit_action, user=self.user)
+
+    # -- writing in bulk, with history ---------------------------------------------
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """New rows in one INSERT per batch, and their history rows ("+") in one more."""
+        from simple_history.utils import bulk_create_with_history
+
+        rows, self.create_instances = list(self.create_instances), []
+        if not rows or dry_run:
+            return  # a dry run validates only: nothing is written, nothing to roll back
+        try:
+            bulk_create_with_history(rows, self._meta.model, batch_size=batch_size, default_user=self.user,
+                                     default_change_reason=self.audit_action)
+            self.after_bulk_save(rows)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Changed rows in one UPDATE per batch, and their history rows ("~") in one INSERT."""
+        from simple_history.utils import bulk_update_with_history
+
+        rows, self.update_instances = list(self.update_instances), []
+        if not rows or dry_run:
+            return
+        try:
+            bulk_update_with_history(rows, self._meta.model, self.update_fields, batch_size=batch_size,
+                                     default_user=self.user, default_change_reason=self.audit_action)
+            self.after_bulk_save(rows)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+
+    def after_bulk_save(self, instances: list) -> None:
+        """Rules that need the rows saved (a deputy the roster marks as left loses the account, through
+        deputies/services.py) go here: in bulk mode `after_save_instance` runs before the row is written.
+        Called per batch, inside the import's transaction, never on a dry run. A row's own history
+        reason can still be set on the instance (`instance._change_reason`) before the batch is written."""
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -542,6 +625,71 @@ class RosterAdminMixin:
     def get_import_context_data(self, **kwargs):
         resource_class = self.resource_classes[0] if self.resource_classes else self.resource_class
         return {"roster": resource_class.help_text()}
+
+    # -- both steps in a task (issue 11): a 10,000-row roster takes longer than a request may ----------
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        return [
+            path("import/<int:job_id>/", self.admin_site.admin_view(self.roster_import_job),
+                 name="{}_{}_import_job".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        """The upload: a valid file is kept and checked by a task; its page shows the progress."""
+        from django.core.exceptions import PermissionDenied
+
+        from .imports import roster_import_upload
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = self.create_import_form(request)
+            if form.is_valid():
+                upload = form.cleaned_data["import_file"]
+                job = roster_import_upload(roster=self.model._meta.label_lower, file_title=upload.name,
+                                           content=b"".join(upload.chunks()), acting_user=request.user)
+                return HttpResponseRedirect(self._job_url(job))
+        return super().import_action(request, **kwargs)
+
+    def _job_url(self, job) -> str:
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        return reverse("admin:{}_{}_import_job".format(*info), args=[job.pk], current_app=self.admin_site.name)
+
+    def roster_import_job(self, request, job_id: int):
+        """The check's or the import's progress; then the row errors, or the counts and the confirm button."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import get_object_or_404
+        from django.template.response import TemplateResponse
+
+        from .imports import current_progress, roster_import_confirm
+        from .models import RosterImport
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = get_object_or_404(RosterImport.objects.visible_to(request.user), pk=job_id,
+                                roster=self.model._meta.label_lower)
+        if request.method == "POST":
+            try:
+                roster_import_confirm(job=job, acting_user=request.user)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            return HttpResponseRedirect(self._job_url(job))
+        info = (self.model._meta.app_label, self.model._meta.model_name)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"导入{self.model._meta.verbose_name}名册",
+            "job": job,
+            "progress": current_progress(job),
+            "import_noun": self.import_noun,
+            "upload_url": reverse("admin:{}_{}_import".format(*info), current_app=self.admin_site.name),
+            "changelist_url": reverse("admin:{}_{}_changelist".format(*info), current_app=self.admin_site.name),
+        }
+        return TemplateResponse(request, "liaison/admin/roster_import_job.html", context)
 
     def get_export_context_data(self, **kwargs):
         return {"export_note": self.export_note}

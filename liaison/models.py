@@ -355,3 +355,6 @@ from .models_delivery import OutboxMessage, TextMessage  # noqa: E402, F401
 
 # Large Excel exports made by a task (issue 12 §2).
 from .models_exports import ExportJob  # noqa: E402, F401
+
+# Roster imports run by a task.
+from .models_imports import RosterImport  # noqa: E402, F401

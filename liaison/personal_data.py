@@ -104,6 +104,10 @@ PERSONAL_FIELDS: dict[str, dict[str, PersonalField]] = {
         "username": _ordinary("安全审计：登录和操作记录（失败的登录保留输入的用户名）"),
         "ip_address": _ordinary("安全审计：操作来自的地址"),
     },
+    "liaison.RosterImport": {
+        "content": _ordinary("上传的名册文件，导入完成或被拒后即删除"),
+        "errors": _ordinary("名册中出错的行的说明（可能含姓名、电话），供上传人改正"),
+    },
     "liaison.TextMessage": {
         "phone": _ordinary("发送工作短信（不含个人信息的固定内容）", mask="phone"),
     },
@@ -209,6 +213,7 @@ NOT_PERSONAL: dict[str, str] = {
     "liaison.Notification.email_error": "邮件服务器的错误信息",
     "otp_totp.TOTPDevice.name": "动态口令设备名称",
     "reports.RenderedPdf.fallback_name": "打印文件的英文文件名",
+    "liaison.RosterImport.file_title": "上传的名册文件名",
 }
 
 # What a field's name or type says about it: the test flags any such field

@@ -133,3 +133,11 @@ def delete_expired_exports() -> int:
     from .services_exports import delete_expired_exports as delete
 
     return delete()
+
+
+@shared_task(acks_late=True)
+def run_roster_import(roster_import_id: int) -> bool:
+    """Check or import one uploaded roster (liaison.imports.run_roster_import)."""
+    from .imports import run_roster_import as run
+
+    return run(roster_import_id)

@@ -21,6 +21,7 @@ class RenderedPdf(models.Model):
     class Kind(models.TextChoices):
         DISTRICT_SUMMARY = "district_summary", "全区季度汇总"
         ANNUAL_CONTACT = "annual_contact", "年度联系选民情况统计"
+        GROUP_SUMMARY = "group_summary", "代表组季度问题清单"
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队等待"

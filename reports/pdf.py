@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -95,3 +96,66 @@ def pdf_response(
     # Personal data may be in it: do not let shared proxies keep a copy.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Long lists in parts ------------------------------------------------------------------------
+
+
+def chunk_rows() -> int:
+    # A thousand rows lay out in ~300 MB: a 5,000-row list stays well under 600 MB.
+    return int(getattr(settings, "REPORTS_PDF_CHUNK_ROWS", 1000))
+
+
+def render_pdf_in_chunks(template_name: str, context: dict, *, rows: list, orientation: str = "portrait",
+                         size: int | None = None, progress=None) -> bytes:
+    """A long list rendered `size` rows at a time and joined into one PDF.
+
+    WeasyPrint holds a whole document's boxes until it writes it, so a 5,000-row
+    list would take a gigabyte; rendered in parts, memory is bounded by one part.
+    The template gets `in_chunks`, `chunk` (this part's rows), `first_part` and
+    `last_part`: the title goes with the first part, the signature with the last,
+    every page keeps its running header and table header. Page numbers ("第 3 页
+    共 41 页") are stamped on afterwards, when the page count is known.
+    `progress(done, total)` is called after each part.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    size = size or chunk_rows()
+    parts = [rows[start:start + size] for start in range(0, len(rows), size)] or [[]]
+    if len(parts) == 1:  # one part: an ordinary document, numbered by WeasyPrint itself
+        html = render_to_string(template_name, {"district_name": settings.LIAISON["DISTRICT_NAME"], **context,
+                                                "chunk": parts[0]})
+        data = HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).write_pdf()
+        if progress is not None:
+            progress(1, 1)
+        return data
+    base = {"district_name": settings.LIAISON["DISTRICT_NAME"], **context, "in_chunks": True}
+    writer = PdfWriter()
+    for index, part in enumerate(parts):
+        html = render_to_string(template_name, {**base, "chunk": part, "first_part": index == 0,
+                                                "last_part": index == len(parts) - 1})
+        data = HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).write_pdf()
+        reader = PdfReader(BytesIO(data))
+        if index == 0 and reader.metadata:
+            writer.add_metadata({key: value for key, value in reader.metadata.items() if isinstance(value, str)})
+        writer.append(reader)
+        if progress is not None:
+            progress(index + 1, len(parts))
+    stamp_page_numbers(writer, orientation=orientation)
+    stream = BytesIO()
+    writer.write(stream)
+    return stream.getvalue()
+
+
+def stamp_page_numbers(writer, *, orientation: str) -> None:
+    """Put "第 n 页 共 N 页" on every page of `writer`, drawn by WeasyPrint in the forms' own footer style."""
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    count = len(writer.pages)
+    html = render_to_string("reports/pdf/page_numbers.html", {"pages": range(count), "orientation": orientation})
+    stamps = PdfReader(BytesIO(HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).write_pdf()))
+    for page, stamp in zip(writer.pages, stamps.pages, strict=True):
+        page.merge_page(stamp)
+        page.compress_content_streams()  # merging leaves the page's drawing uncompressed

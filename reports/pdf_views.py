@@ -49,12 +49,12 @@ def _in_pipeline_order(by_state: Counter) -> list[tuple[str, int]]:
     return sorted(by_state.items(), key=lambda item: order.get(item[0], len(order)))
 
 
-@login_required
-def quarterly_summary_pdf(request, pk: int):
+def summaries_visible_to(user):
+    return QuarterlySummary.objects.visible_to(user).select_related("group")
+
+
+def group_summary_document(summary: QuarterlySummary) -> Document:
     """One group's list: the frozen snapshot once submitted, the live rows (marked 草稿) before."""
-    summary = get_object_or_404(
-        QuarterlySummary.objects.visible_to(request.user).select_related("group"), pk=pk
-    )
     is_draft = not summary.is_submitted
     data = summary_rows(group=summary.group, quarter=summary.period) if is_draft else summary.snapshot
     context = {
@@ -66,9 +66,31 @@ def quarterly_summary_pdf(request, pk: int):
         "submitted_at": summary.submitted_at,
         "printed_at": timezone.now(),
     }
-    filename = f"{data['group']}{data['quarter']}问题清单{'（草稿）' if is_draft else ''}.pdf"
-    return pdf_response(request, "reports/pdf/quarterly_group.html", context, filename=filename,
-                        fallback=f"summary-{data['year']}Q{data['number']}-group{summary.group_id}.pdf")
+    return Document("reports/pdf/quarterly_group.html", context,
+                    filename=f"{data['group']}{data['quarter']}问题清单{'（草稿）' if is_draft else ''}.pdf",
+                    fallback=f"summary-{data['year']}Q{data['number']}-group{summary.group_id}.pdf",
+                    rows=data["rows"], orientation="landscape")
+
+
+@login_required
+def quarterly_summary_pdf(request, pk: int):
+    """A short list streams at once; a long one is rendered by a task, in parts, and then downloaded."""
+    summary = get_object_or_404(summaries_visible_to(request.user), pk=pk)
+    if _summary_size(summary) > inline_row_limit():
+        draft = "" if summary.is_submitted else "（草稿）"
+        return render_by_task(request, kind=RenderedPdf.Kind.GROUP_SUMMARY, params={"summary": summary.pk},
+                              title=f"{summary.group.name}{summary.period.label}问题清单{draft}.pdf",
+                              fallback=f"summary-{summary.year}Q{summary.quarter}-group{summary.group_id}.pdf")
+    return document_response(request, group_summary_document(summary))
+
+
+def _summary_size(summary: QuarterlySummary) -> int:
+    """How many rows the list prints: the snapshot's, or (a draft) the quarter's problems, one count query."""
+    if summary.is_submitted:
+        return len(summary.snapshot.get("rows", []))
+    quarter = summary.period
+    return Problem.objects.filter(group=summary.group, raised_on__gte=quarter.first_day,
+                                  raised_on__lte=quarter.last_day).count()
 
 
 def district_summary_document(user, quarter: Quarter) -> Document:

@@ -20,7 +20,7 @@ from liaison.audit import audited
 from liaison.outbox import enqueue
 
 from .models import RenderedPdf
-from .pdf import BASE_URL, content_disposition, local_only_fetcher, pdf_response
+from .pdf import BASE_URL, content_disposition, local_only_fetcher, pdf_response, render_pdf_in_chunks
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,9 @@ class Document:
     context: dict = field(default_factory=dict)
     filename: str = "document.pdf"
     fallback: str = "document.pdf"
+    # A long list the template prints in parts (reports.pdf.render_pdf_in_chunks), and the page orientation.
+    rows: list | None = None
+    orientation: str = "portrait"
 
 
 def inline_row_limit() -> int:
@@ -53,6 +56,9 @@ def _build(rendered: RenderedPdf) -> Document:
         return pdf_views.district_summary_document(user, quarter)
     if rendered.kind == RenderedPdf.Kind.ANNUAL_CONTACT:
         return pdf_views.annual_contact_document(user, int(params["year"]))
+    if rendered.kind == RenderedPdf.Kind.GROUP_SUMMARY:
+        summary = get_object_or_404(pdf_views.summaries_visible_to(user), pk=int(params["summary"]))
+        return pdf_views.group_summary_document(summary)
     raise ValueError(f"Unknown PDF kind {rendered.kind}")
 
 
@@ -96,13 +102,19 @@ def render_stored(rendered_pdf_id: int) -> bool:
     _progress(rendered, 5, state=RenderedPdf.State.RENDERING, error="")
     try:
         document = _build(rendered)
-        _progress(rendered, 25)
-        html = render_to_string(document.template,
-                                {"district_name": settings.LIAISON["DISTRICT_NAME"], **document.context})
-        _progress(rendered, 40)
-        laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).render()
-        _progress(rendered, 80)
-        data = laid_out.write_pdf()
+        _progress(rendered, 10)
+        if document.rows is not None:
+            data = render_pdf_in_chunks(
+                document.template, document.context, rows=document.rows, orientation=document.orientation,
+                progress=lambda done, total: _progress(rendered, 10 + 85 * done // total),
+            )
+        else:
+            html = render_to_string(document.template,
+                                    {"district_name": settings.LIAISON["DISTRICT_NAME"], **document.context})
+            _progress(rendered, 40)
+            laid_out = HTML(string=html, base_url=BASE_URL, url_fetcher=local_only_fetcher()).render()
+            _progress(rendered, 80)
+            data = laid_out.write_pdf()
         _progress(rendered, 95)
     except Exception as error:
         logger.exception("Rendering PDF #%s failed", rendered.pk)

@@ -16,6 +16,7 @@ from constituents.tests.factories import ConstituentFactory
 from deputies.tests.factories import CommunityFactory, ConstituencyFactory
 from liaison.importing import RosterXLSX
 from liaison.models import AccessLog
+from liaison.tests.roster_tasks import confirm, run_queued
 
 HEADER = ["序号", "姓名", "联系电话", "社区", "类别"]
 
@@ -199,10 +200,10 @@ def test_admin_import_as_staff(client_of, register_staff, community_a):
     assert "姓名、联系电话、社区、类别" in page
 
     content = xlsx([[1, "王芳", "13812345678", "幸福里社区", "低收入家庭"]])
-    preview = client.post(reverse("admin:constituents_constituent_import"), {"format": "0", "import_file": upload(content)})
+    preview = run_queued(client, client.post(reverse("admin:constituents_constituent_import"),
+                                             {"format": "0", "import_file": upload(content)}))
     assert "确认导入" in preview.content.decode()
-    done = client.post(reverse("admin:constituents_constituent_process_import"),
-                       preview.context["confirm_form"].initial, follow=True)
+    done = confirm(client, preview)
 
     assert "导入完成：新增 1 位选民" in done.content.decode()
     record = Constituent.objects.get().history.get()
@@ -212,9 +213,10 @@ def test_admin_import_as_staff(client_of, register_staff, community_a):
 
 def test_admin_import_of_unknown_category_names_row_and_column(client_of, register_staff, community_a):
     content = xlsx([[1, "王芳", "13812345678", "幸福里社区", "低收入家庭"], [2, "赵敏", "13700000000", "幸福里社区", "贫困户"]])
-    response = client_of(register_staff).post(
+    client = client_of(register_staff)
+    response = run_queued(client, client.post(
         reverse("admin:constituents_constituent_import"), {"format": "0", "import_file": upload(content)}
-    )
+    ))
     assert "第4行“类别”列：“贫困户”不是选民类别" in response.content.decode()
     assert not Constituent.objects.exists()
 

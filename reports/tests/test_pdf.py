@@ -4,6 +4,7 @@ scoped like the page it prints."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 from urllib.parse import quote
 
@@ -88,6 +89,76 @@ def test_a_draft_summary_prints_the_live_list_marked_as_draft(client_of, liaison
     assert "幸福里小区路灯不亮" in text and "公交站台没有遮雨棚" in text
     assert "下一季度的问题" not in text
     assert "第1页共1页" in text
+
+
+def pages_of(body: bytes) -> list[str]:
+    """Each page's text (pdftotext separates pages by a form feed)."""
+    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=body, capture_output=True, check=True)
+    return [flat(page) for page in result.stdout.decode().split("\f") if page.strip()]
+
+
+def long_list(deputy, count: int):
+    for day in range(count):
+        ProblemFactory(deputy=deputy, raised_on=dt.date(2026, 7, 1) + dt.timedelta(days=day % 80),
+                       text=f"第{day + 1:03d}号问题：小区门口道路破损，雨天积水严重，希望尽快修复")
+
+
+def test_a_long_list_is_rendered_by_a_task_in_parts_with_every_row_and_page_number(
+    client_of, liaison_a, group_a, deputy_a, settings
+):
+    settings.REPORTS_PDF_INLINE_MAX_ROWS = 10
+    settings.REPORTS_PDF_CHUNK_ROWS = 12  # 30 rows: three parts
+    long_list(deputy_a, 30)
+    summary = QuarterlySummary.objects.create(group=group_a, year=2026, quarter=3)
+    client = client_of(liaison_a)
+
+    response = through_task(client, client.get(reverse("reports:summary_pdf", args=[summary.pk])))
+
+    body = b"".join(response.streaming_content)
+    pages = pages_of(body)
+    text = "".join(pages)
+    numbers = [int(n) for n in re.findall(r"第(\d{3})号问题", text)]
+    assert numbers == list(range(1, 31))  # every row once, in order, across the parts
+    assert text.count("群众反映问题及解决情况清单草稿") == 1 and text.count("（盖章）") == 1
+    assert "chunk" not in text and "summary_rows" not in text  # no template source leaks onto the page
+    for index, page in enumerate(pages, start=1):
+        assert f"第{index}页共{len(pages)}页" in page  # numbered across the parts, counted once
+        assert "甲代表组·2026年第三季度·草稿" in page  # the running header on every page
+        assert "反映问题" in page and "办理情况" in page  # the table header on every page
+    assert len(pages) >= 3
+    rendered = RenderedPdf.objects.get()
+    assert rendered.kind == RenderedPdf.Kind.GROUP_SUMMARY and rendered.file
+    assert rendered.title == "甲代表组2026年第三季度问题清单（草稿）.pdf"
+
+
+def test_a_long_list_in_parts_reads_like_the_list_in_one_piece(client_of, liaison_a, group_a, deputy_a, settings):
+    from reports.pdf import render_pdf, render_pdf_in_chunks
+    from reports.pdf_views import group_summary_document
+
+    long_list(deputy_a, 20)
+    document = group_summary_document(QuarterlySummary.objects.create(group=group_a, year=2026, quarter=3))
+    whole = pages_of(render_pdf(document.template, document.context))
+    parts = pages_of(render_pdf_in_chunks(document.template, document.context, rows=document.rows,
+                                          orientation="landscape", size=7))
+
+    def rows(pages):
+        return re.findall(r"第\d{3}号问题：[^第]*", "".join(re.sub(r"第\d+页共\d+页", "", page) for page in pages))
+
+    assert rows(parts) == rows(whole) and len(rows(whole)) == 20
+    assert parts[0].startswith(whole[0][:60])  # the same title, counts and header first
+
+
+def test_the_stored_list_is_served_only_to_whoever_asked_for_it(client_of, liaison_a, committee_user, group_a,
+                                                                  deputy_a, settings):
+    settings.REPORTS_PDF_INLINE_MAX_ROWS = 1
+    long_list(deputy_a, 3)
+    summary = QuarterlySummary.objects.create(group=group_a, year=2026, quarter=3)
+    client = client_of(liaison_a)
+    response = through_task(client, client.get(reverse("reports:summary_pdf", args=[summary.pk])))
+    assert response.status_code == 200
+    rendered = RenderedPdf.objects.get()
+    download = reverse("reports:rendered_pdf_download", args=[rendered.pk])
+    assert client_of(committee_user).get(download).status_code == 404
 
 
 def test_the_file_has_a_chinese_name(client_of, liaison_a, summary_a):
