@@ -66,12 +66,10 @@ def manage(scale: str, *args: str, debug: bool = False, check: bool = True) -> s
                           capture_output=True)
 
 
-def ensure_database(scale: str) -> str:
-    """Create, migrate and fill liaison_bench_<scale> unless it is already there (then only migrate).
-    Returns a line saying which, and how long it took."""
+def create_database(name: str) -> bool:
+    """Create the PostgreSQL database `name` unless it exists; whether it was created."""
     import psycopg2
 
-    name = database_name(scale)
     admin = psycopg2.connect(f"{PG}/postgres")
     admin.autocommit = True
     with admin.cursor() as cursor:
@@ -80,6 +78,14 @@ def ensure_database(scale: str) -> str:
         if created:
             cursor.execute(f'CREATE DATABASE "{name}"')
     admin.close()
+    return created
+
+
+def ensure_database(scale: str) -> str:
+    """Create, migrate and fill liaison_bench_<scale> unless it is already there (then only migrate).
+    Returns a line saying which, and how long it took."""
+    name = database_name(scale)
+    created = create_database(name)
     started = time.monotonic()
     manage(scale, "migrate", "--noinput", "-v0")
     result = manage(scale, "generate_scale", "--scale", scale, debug=True)

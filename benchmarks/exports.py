@@ -23,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from benchmarks.bench import PG, PY, ROOT, bench_env, log
+from benchmarks.bench import PG, PY, ROOT, bench_env, create_database, log
 
 NAME = "exports"
 DATABASE = f"liaison_bench_{NAME}"
@@ -39,15 +39,7 @@ def _manage(*args: str) -> None:
 
 def ensure_database(problems: int) -> None:
     """Create, migrate and fill the database unless it is already there; then top the problems up."""
-    import psycopg2
-
-    admin = psycopg2.connect(f"{PG}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    admin.close()
+    create_database(DATABASE)
     started = time.monotonic()
     _manage("migrate", "--noinput", "-v0")
     _manage("generate_scale", "--scale", "district")

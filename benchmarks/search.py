@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.bench import PG, bench_env, log
+from benchmarks.bench import PG, bench_env, create_database, log
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -63,13 +63,7 @@ def ensure_database(problems: int) -> None:
     """Create, migrate and seed liaison_bench_search unless it is there; top the problems up."""
     import psycopg2
 
-    admin = psycopg2.connect(f"{PG}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{DB}"')
-    admin.close()
+    create_database(DB)
     started = time.monotonic()
     _manage("migrate", "--noinput", "-v0")
     conn = psycopg2.connect(f"{PG}/{DB}")
