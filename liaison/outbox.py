@@ -71,7 +71,9 @@ def claim(queryset: QuerySet, *, field: str, lease: dt.timedelta, limit: int) ->
         return ids
     claimed = []
     for pk in list(candidates.values_list("pk", flat=True)[:limit]):
-        if queryset.model.objects.filter(free, pk=pk).update(**{field: now + lease}):
+        # The whole condition again, not only the lease: another caller may have claimed, sent
+        # and released this row since it was read (published, so no longer in `queryset`).
+        if queryset.filter(free, pk=pk).update(**{field: now + lease}):
             claimed.append(pk)
     return claimed
 
