@@ -105,8 +105,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several processes (web, worker, beat) share the file in development.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Several processes (web, worker, beat) share the file in development. IMMEDIATE takes the write
+    # lock when a transaction starts, so two writers wait their turn (timeout) instead of one failing
+    # at once with "database is locked" when both try to upgrade a read lock.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

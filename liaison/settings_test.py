@@ -19,3 +19,8 @@ LIAISON_HTTPS = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # casework-roles: reply attachments
+# On SQLite, a file like `make run`'s, not the shared-cache in-memory default: there a second
+# connection gets "database table is locked" at once instead of waiting its turn, so the tests
+# of two workers or two relays at once would test the test database, not the app.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
