@@ -14,13 +14,15 @@ from django.db import models
 
 from liaison.history import HistoricalRecords
 from liaison.models import ScopedQuerySet
+from liaison.storage import private_storage as liaison_private_storage
 
 from .models import Constituent, Forwarding, Problem
 
 
 def private_storage() -> FileSystemStorage:
-    """Files outside MEDIA_ROOT: never served by a URL, only by a view that checks `visible_to`."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    """Files outside MEDIA_ROOT: never served by a URL, only by a view that checks `visible_to`.
+    (Named by migration 0006; the one private folder is liaison.storage's.)"""
+    return liaison_private_storage()
 
 
 def attachment_path(instance: ForwardingAttachment, filename: str) -> str:

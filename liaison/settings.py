@@ -355,8 +355,6 @@ ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
 ALIYUN_SMS_PROTOCOL = env("ALIYUN_SMS_PROTOCOL", "https")
 # Heavy PDFs are rendered by a task (reports.RenderedPdf) above these sizes.
 REPORTS_PDF_INLINE_MAX_ROWS = int(env("REPORTS_PDF_INLINE_MAX_ROWS", "300"))
-# Files served only through scoped views (rendered PDFs), outside MEDIA_ROOT.
-PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(PRIVATE_MEDIA_ROOT)))
 
 # --- Production mode (prod-mode): HTTPS switch, demo switch, links that leave the site, error pages ---
 # Secure cookies (and sec-accounts' SSL redirect/HSTS) follow LIAISON_HTTPS, on by default when

@@ -1,4 +1,4 @@
-"""Private files (rendered PDFs, export workbooks): outside MEDIA_ROOT, handed out only by views
+"""Private files (rendered PDFs, export workbooks, departments' reply attachments): outside MEDIA_ROOT, handed out only by views
 that check visible_to. Lives in liaison because every app may store such files."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from django.core.files.storage import FileSystemStorage
 
 class PrivateStorage(FileSystemStorage):
     """Served only through a scoped view, never as /media/.
-    The folder is read from settings.PRIVATE_FILES_ROOT on each use."""
+    The folder is read from settings.PRIVATE_MEDIA_ROOT on each use (tests point it elsewhere)."""
 
     @property
     def base_location(self):
-        return getattr(settings, "PRIVATE_FILES_ROOT", None) or Path(settings.BASE_DIR) / "var" / "private"
+        return Path(settings.PRIVATE_MEDIA_ROOT)
 
     @property
     def location(self):

@@ -23,7 +23,7 @@ PROBLEMS = reverse("constituents:problem_list")
 
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return tmp_path / "private"
 
 

@@ -50,7 +50,7 @@ def pdf_text(response) -> str:
 
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def through_task(client, response):

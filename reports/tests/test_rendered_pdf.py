@@ -17,7 +17,7 @@ URL = reverse("reports:district_summary_pdf")
 
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     return tmp_path / "private"
 
 

@@ -18,7 +18,7 @@ from reports.tasks import delete_expired_rendered_pdfs
 
 @pytest.fixture(autouse=True)
 def private_files(settings, tmp_path):
-    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 def stored_pdf(user, *, days_ago: int) -> RenderedPdf:
