@@ -4,7 +4,8 @@ and checksums, into var/backups/<timestamp>/; and the way back.
 - PostgreSQL: `pg_dump --format=custom` / `pg_restore --clean --if-exists`.
 - SQLite (the embedded default): SQLite's online backup API, so a backup
   taken while the app runs is consistent.
-- Files: MEDIA_ROOT (activity photos and any stored PDFs) as media.tar.gz.
+- Files: MEDIA_ROOT (activity photos) as media.tar.gz, PRIVATE_MEDIA_ROOT (reply attachments, stored
+  PDFs, export workbooks) as private.tar.gz.
 
 manifest.json records when, which engine, the row count of every table and
 the SHA-256 of every file of the backup; SHA256SUMS is the same checksums in
@@ -31,6 +32,8 @@ from django.utils import timezone
 DB_DUMP_PG = "database.dump"
 DB_DUMP_SQLITE = "database.sqlite3"
 MEDIA_ARCHIVE = "media.tar.gz"
+# Reply attachments, stored PDFs and export workbooks: outside MEDIA_ROOT (liaison/storage.py).
+PRIVATE_ARCHIVE = "private.tar.gz"
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 
@@ -113,10 +116,8 @@ def backup_create(*, root: Path | None = None, alias: str = "default") -> Path:
     else:
         raise BackupError(f"不支持的数据库：{vendor}")
 
-    media_root = Path(settings.MEDIA_ROOT)
-    with tarfile.open(target / MEDIA_ARCHIVE, "w:gz") as archive:
-        if media_root.exists():
-            archive.add(media_root, arcname="media")
+    _archive(Path(settings.MEDIA_ROOT), target / MEDIA_ARCHIVE, "media")
+    _archive(Path(settings.PRIVATE_MEDIA_ROOT), target / PRIVATE_ARCHIVE, "private")
 
     files = {path.name: sha256(path) for path in sorted(target.iterdir())}
     manifest = {
@@ -155,7 +156,29 @@ def latest_backup(root: Path | None = None) -> Path:
     return folders[-1]
 
 
-def backup_restore(*, folder: Path, database_url: str | None = None, media_root: Path | None = None) -> dict:
+def _archive(folder: Path, archive_path: Path, arcname: str) -> None:
+    with tarfile.open(archive_path, "w:gz") as archive:
+        if folder.exists():
+            archive.add(folder, arcname=arcname)
+
+
+def _unpack(archive_path: Path, arcname: str, root: Path) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(archive_path, "r:gz") as archive:
+        for member in archive.getmembers():
+            relative = Path(member.name).relative_to(arcname) if member.name != arcname else Path()
+            if member.isdir() or not str(relative) or not member.isfile():
+                continue
+            destination = (root / relative).resolve()
+            if root.resolve() not in destination.parents:  # a hostile archive cannot write elsewhere
+                raise BackupError(f"备份中的文件路径不正确：{member.name}")
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            with archive.extractfile(member) as source, destination.open("wb") as out:
+                shutil.copyfileobj(source, out)
+
+
+def backup_restore(*, folder: Path, database_url: str | None = None, media_root: Path | None = None,
+                   private_root: Path | None = None) -> dict:
     """Restore the database (into `database_url`, default the configured one) and the files."""
     manifest = backup_verify(folder)
     target = dj_database_url.parse(database_url) if database_url else connections["default"].settings_dict
@@ -176,19 +199,9 @@ def backup_restore(*, folder: Path, database_url: str | None = None, media_root:
         shutil.copyfile(folder / DB_DUMP_SQLITE, tmp)
         os.replace(tmp, path)
 
-    media_root = Path(media_root or settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(folder / MEDIA_ARCHIVE, "r:gz") as archive:
-        for member in archive.getmembers():
-            relative = Path(member.name).relative_to("media") if member.name != "media" else Path()
-            if member.isdir() or not str(relative) or not member.isfile():
-                continue
-            destination = (media_root / relative).resolve()
-            if media_root.resolve() not in destination.parents:  # a hostile archive cannot write elsewhere
-                raise BackupError(f"备份中的文件路径不正确：{member.name}")
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, destination.open("wb") as out:
-                shutil.copyfileobj(source, out)
+    _unpack(folder / MEDIA_ARCHIVE, "media", Path(media_root or settings.MEDIA_ROOT))
+    if (folder / PRIVATE_ARCHIVE).exists():  # backups made before private files were included
+        _unpack(folder / PRIVATE_ARCHIVE, "private", Path(private_root or settings.PRIVATE_MEDIA_ROOT))
     return manifest
 
 

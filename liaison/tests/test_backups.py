@@ -14,6 +14,7 @@ from django.db import connection
 from constituents.tests.factories import ConstituentFactory
 from liaison.backups import (
     MEDIA_ARCHIVE,
+    PRIVATE_ARCHIVE,
     BackupError,
     backup_create,
     backup_restore,
@@ -65,13 +66,20 @@ def restored_counts(url: str) -> dict[str, int]:
 
 
 def test_a_backup_restores_into_a_fresh_database_with_the_same_rows_and_files(
-    media, fresh_database, tmp_path, community_a, staff_user,
+    media, fresh_database, tmp_path, community_a, staff_user, settings,
 ):
     ConstituentFactory.create_batch(3, community=community_a)
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    attachment = settings.PRIVATE_MEDIA_ROOT / "forwardings" / "7" / "reply.pdf"  # a department's reply
+    attachment.parent.mkdir(parents=True)
+    attachment.write_bytes(os.urandom(2048))
     folder = backup_create(root=tmp_path / "backups")
-    assert {p.name for p in folder.iterdir()} >= {"manifest.json", "SHA256SUMS", MEDIA_ARCHIVE}
+    assert {p.name for p in folder.iterdir()} >= {"manifest.json", "SHA256SUMS", MEDIA_ARCHIVE, PRIVATE_ARCHIVE}
 
-    manifest = backup_restore(folder=folder, database_url=fresh_database, media_root=tmp_path / "restored-media")
+    manifest = backup_restore(folder=folder, database_url=fresh_database, media_root=tmp_path / "restored-media",
+                              private_root=tmp_path / "restored-private")
+    restored_attachment = tmp_path / "restored-private" / "forwardings" / "7" / "reply.pdf"
+    assert sha256(restored_attachment) == sha256(attachment)
     assert manifest["tables"]["constituents_constituent"] == 3
     assert manifest["tables"]["liaison_user"] >= 1
     assert restored_counts(fresh_database) == manifest["tables"]
