@@ -434,9 +434,6 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return f"诉求{self.pk}：{self.text[:20]}"
 
-    def get_absolute_url(self) -> str:
-        return reverse_pk("constituents:problem_detail", self.pk)  # one resolver walk per list, not per row
-
     def save(self, *args, **kwargs):
         # open_deadline is written only by open_deadlines_refresh: a save() of a row read before a
         # forwarding moved must not put its stale copy back.
@@ -444,6 +441,9 @@ class Problem(models.Model):
             kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
                                        if not field.primary_key and field.name != "open_deadline"]
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse_pk("constituents:problem_detail", self.pk)  # one resolver walk per list, not per row
 
     PUBLIC_LABELS = {
         State.REGISTERED: "已登记，正在转交有关部门",
