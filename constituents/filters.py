@@ -179,20 +179,15 @@ class ProblemFilter(_ScopedChoicesMixin, django_filters.FilterSet):
             from .conf import casework_setting
 
             forward_by = self.today - dt.timedelta(days=casework_setting("FORWARD_WITHIN_DAYS"))
-            overdue = Forwarding.objects.filter(
-                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
-            )
             return queryset.filter(
                 Q(state=Problem.State.REGISTERED, state_since__lte=forward_by, linked_to__isnull=True)
                 | Q(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
-                | Q(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
+                | Q(open_deadline__lt=self.today)  # the overdue rule, stored (Problem.open_deadline)
             )
         if value == "overdue":
-            # The overdue rule with the problem's state checked on the outer row (no join in the EXISTS).
-            overdue = Forwarding.objects.filter(
-                problem_id=OuterRef("pk"), status__in=Forwarding.OPEN_STATUSES, deadline__lt=self.today
-            )
-            return queryset.filter(Exists(overdue), state__in=[Problem.State.FORWARDED, Problem.State.HANDLING])
+            # The overdue rule from the stored earliest open deadline, longest overdue first (逾期最久的在前):
+            # one partial index, however many open problems are not due yet.
+            return queryset.filter(open_deadline__lt=self.today).order_by("open_deadline", "pk")
         if value == "awaiting_feedback":
             return queryset.awaiting_feedback()
         if value == "open":

@@ -292,7 +292,8 @@ class ProblemQuerySet(ScopedQuerySet):
         return self.filter(state__in=[Problem.State.RESOLVED, Problem.State.UNSOLVABLE])
 
     def with_overdue_forwardings(self, today: dt.date):
-        return self.filter(models.Exists(Forwarding.objects.overdue(today).filter(problem=models.OuterRef("pk"))))
+        """`overdue_condition` read from the stored earliest open deadline (Problem.open_deadline)."""
+        return self.filter(open_deadline__lt=today)
 
     def for_department_user(self, user):
         return self.filter(forwardings__department__users=user).distinct()
@@ -381,11 +382,16 @@ class Problem(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked_problems",
         verbose_name="并入的主件",
     )
+    # The earliest reply deadline among the open forwardings of the current round while the problem is
+    # 已转交/办理中, else empty: kept by constituents.services.deadlines.open_deadlines_refresh after every
+    # step that moves a forwarding, a deadline, a round or the state (perf: the overdue list reads one index).
+    open_deadline = models.DateField("最早未答复期限", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = ProblemQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[constituents])
+    # open_deadline is derived from the forwardings, whose own history records every change.
+    history = HistoricalRecords(m2m_fields=[constituents], excluded_fields=["open_deadline"])
 
     class Meta:
         verbose_name = "群众诉求"
@@ -407,6 +413,12 @@ class Problem(models.Model):
             # The overdue list: the open problems in the list's order, each checked against its open forwardings.
             models.Index(fields=["raised_on", "id"], name="problem_open_raised",
                          condition=models.Q(state__in=["forwarded", "handling"])),
+            # The overdue list, longest overdue first, from the stored earliest open deadline: district-wide
+            # and scoped to a group (a liaison's list).
+            models.Index(fields=["open_deadline", "id"], name="problem_open_deadline",
+                         condition=models.Q(open_deadline__isnull=False)),
+            models.Index(fields=["group", "open_deadline", "id"], name="problem_group_open_deadline",
+                         condition=models.Q(open_deadline__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -421,6 +433,14 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"诉求{self.pk}：{self.text[:20]}"
+
+    def save(self, *args, **kwargs):
+        # open_deadline is written only by open_deadlines_refresh: a save() of a row read before a
+        # forwarding moved must not put its stale copy back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "open_deadline"]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse_pk("constituents:problem_detail", self.pk)  # one resolver walk per list, not per row
@@ -445,6 +465,10 @@ class Problem(models.Model):
         if self.state not in (self.State.FORWARDED, self.State.HANDLING):
             return False
         return any(f.round == self.round and f.is_overdue(today) for f in self.forwardings.all())
+
+    def days_overdue(self, today: dt.date) -> int:
+        """Days since the earliest open deadline passed (0 when none has)."""
+        return max((today - self.open_deadline).days, 0) if self.open_deadline else 0
 
     @property
     def has_result(self) -> bool:

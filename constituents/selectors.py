@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
 from .conf import casework_setting
-from .models import Constituent, ContactActivity, Forwarding, Problem
+from .models import Constituent, ContactActivity, Problem
 
 
 def count_per_row(queryset: QuerySet, outer: str) -> Coalesce:
@@ -65,7 +65,7 @@ def deputy_casework_summary(problems: QuerySet[Problem], today: dt.date) -> dict
         awaiting_feedback=Count("pk", filter=Q(state__in=[State.RESOLVED, State.UNSOLVABLE]), distinct=True),
         overdue=Count(
             "pk",
-            filter=Q(Exists(Forwarding.objects.overdue(today).filter(problem=OuterRef("pk")))),
+            filter=Q(open_deadline__lt=today),  # the overdue rule, stored
             distinct=True,
         ),
         livelihood_solved=Count(

@@ -13,7 +13,11 @@ from . import services
 
 @shared_task(acks_late=True)
 def remind_casework_next_steps(on: str | None = None) -> int:
+    from .services.deadlines import open_deadlines_repair
+
     day = dt.date.fromisoformat(on) if on else timezone.localdate()
+    # The digest counts overdue problems from the stored earliest open deadlines: put any drift right first.
+    open_deadlines_repair()
     return services.casework_send_reminders(on=day)
 
 

@@ -94,6 +94,9 @@ def problem_list(request):
         # From the prefetched forwardings, for the 30 rows shown: an EXISTS in the SELECT would be
         # evaluated for every row an OFFSET skips as well (seconds on a deep page of millions).
         problem.is_overdue = problem.is_overdue(today)
+        problem.overdue_days = problem.days_overdue(today)  # the longest, by the stored earliest open deadline
+        for forwarding in problem.current_forwardings:
+            forwarding.overdue_days = (today - forwarding.deadline).days if forwarding.is_overdue(today) else 0
         # A phone shows each case as a card with its next step (the first the state machine allows).
         actions = _available_actions(problem, problem.current_forwardings, request.user)
         problem.next_action = next((a for a in actions if a[0] != "edit"), None)

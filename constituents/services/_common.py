@@ -52,10 +52,15 @@ def _lock(problem: Problem) -> Problem:
 
 
 def _move(problem: Problem, state: str, *, action: str, acting_user, on: dt.date | None = None) -> None:
+    from .deadlines import open_deadlines_refresh
+
     problem.state = state
     problem.state_since = on or today()
     audited(problem, action=action, user=acting_user)
     problem.save()
+    if state in (State.FORWARDED, State.HANDLING) or problem.open_deadline is not None:
+        # Only 已转交/办理中 hold an open deadline (`_lock` read the stored one).
+        open_deadlines_refresh([problem])
     if problem.linked_to_id is None:  # the problems linked into this case (并入) follow it
         from .linking import carry_linked
 

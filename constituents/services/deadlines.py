@@ -1,4 +1,12 @@
-"""Working-day deadlines that are estimates, kept right when staff change the calendar.
+"""Reply deadlines: the problem's stored earliest open deadline, and working-day
+deadlines that are estimates, kept right when staff change the calendar.
+
+`Problem.open_deadline` is the earliest deadline among the open forwardings
+(Forwarding.OPEN_STATUSES) of the problem's current round while it is 已转交 or
+办理中, and empty otherwise: the overdue rule (`overdue_condition`) read from one
+column. `open_deadlines_refresh` is the one place that computes it; every service
+that moves a forwarding, a deadline, a round or a problem's state calls it last,
+and the daily casework job repairs any drift (`open_deadlines_repair`).
 
 A forwarding's reply deadline that reaches into a year chinese-calendar does not
 know is an estimate (liaison.workdays counts the statutory holidays but not that
@@ -11,16 +19,58 @@ the same number of working days under the new calendar, each change audited.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, DateField, F, Min, OuterRef, Q, Subquery, Value, When
 
 from liaison.audit import audited
 from liaison.models import WorkdayOverride
 from liaison.workdays import add_working_days, calendar_knows, working_days_between
 
-from ..models import Forwarding
+from ..models import Forwarding, Problem
+
+logger = logging.getLogger(__name__)
+
+OPEN_PROBLEM_STATES = (Problem.State.FORWARDED, Problem.State.HANDLING)
+
+
+def open_deadline_expression():
+    """SQL for a problem's earliest open deadline (see the module's docstring), on the problem's row."""
+    earliest = (
+        Forwarding.objects.filter(problem_id=OuterRef("pk"), round=OuterRef("round"),
+                                  status__in=Forwarding.OPEN_STATUSES)
+        .order_by().values("problem_id").annotate(earliest=Min("deadline")).values("earliest")
+    )
+    return Case(When(state__in=OPEN_PROBLEM_STATES, then=Subquery(earliest)), default=Value(None),
+                output_field=DateField())
+
+
+def open_deadlines_refresh(problems: Iterable[Problem | int]) -> None:
+    """Store the earliest open deadline of these problems (instances or ids), in one UPDATE.
+
+    Only the database row is written (Problem.save() never writes the column), so an
+    instance in memory may hold an older value: read the row again to show it."""
+    ids = {getattr(problem, "pk", problem) for problem in problems}
+    if ids:
+        Problem.objects.filter(pk__in=ids).update(open_deadline=open_deadline_expression())
+
+
+def open_deadlines_repair() -> int:
+    """Put right every stored earliest open deadline that drifted from the forwardings (set-based,
+    the daily casework job). Returns how many problems it fixed; any is a bug worth a look."""
+    drifted = Problem.objects.alias(expected=open_deadline_expression()).filter(
+        Q(open_deadline__isnull=True, expected__isnull=False)
+        | Q(open_deadline__isnull=False, expected__isnull=True)
+        | (Q(open_deadline__isnull=False, expected__isnull=False) & ~Q(open_deadline=F("expected")))
+    )
+    fixed = Problem.objects.filter(pk__in=drifted.values("pk")).update(open_deadline=open_deadline_expression())
+    if fixed:
+        logger.warning("Repaired the stored earliest open deadline of %d problems", fixed)
+    else:
+        logger.info("Stored earliest open deadlines checked: none drifted")
+    return fixed
 
 
 def _open_estimates(years: Iterable[int]) -> list[tuple[Forwarding, int]]:
@@ -53,6 +103,7 @@ def _recompute(plan: list[tuple[Forwarding, int]], *, acting_user) -> int:
         audited(forwarding, action="constituents.forwarding.deadline_recomputed", user=acting_user)
         forwarding.save(update_fields=["deadline", "deadline_is_estimate"])
         moved += 1
+    open_deadlines_refresh({forwarding.problem_id for forwarding, _days in plan})
     return moved
 
 

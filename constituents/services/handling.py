@@ -12,6 +12,7 @@ from liaison.audit import audited
 
 from ..models import Callback, CallbackResult, Constituent, ExtensionRequest, Forwarding, Problem
 from ._common import State, _allow, _check_day, _lock, _recorded_as, _require_state, today
+from .deadlines import open_deadlines_refresh
 from .problems import _forwarding_of, new_round
 
 
@@ -70,6 +71,7 @@ def extension_decide(*, extension: ExtensionRequest, approve: bool, note: str = 
         forwarding.deadline_is_estimate = False
         audited(forwarding, action="constituents.forwarding.deadline_extended", user=acting_user)
         forwarding.save()
+        open_deadlines_refresh([forwarding.problem_id])
     return extension
 
 

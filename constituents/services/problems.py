@@ -28,6 +28,7 @@ from ..models import (
 )
 from ..notices import problem_result_ready, tell_office_followup_due
 from ._common import State, _allow, _check_day, _lock, _move, _recorded_as, _require_state, today
+from .deadlines import open_deadlines_refresh
 
 # ---------------------------------------------------------------------------
 # Casework: the problem state machine
@@ -175,6 +176,8 @@ def problem_forward(
     if problem.state == State.REGISTERED:
         _move(problem, State.FORWARDED, action="constituents.problem.forwarded", acting_user=acting_user,
               on=forwarded_on)
+    else:
+        open_deadlines_refresh([problem])
     notify_forwarded(forwardings)
     return forwardings
 
@@ -263,6 +266,7 @@ def problem_record_reply(
         attachment.file.save(safe.file.name, safe.file, save=False)
         audited(attachment, action="constituents.attachment.added", user=acting_user)
         attachment.save()
+    open_deadlines_refresh([problem])
     return forwarding
 
 
@@ -306,6 +310,8 @@ def problem_return(
     if not still_working.exists():
         _move(problem, State.REGISTERED, action="constituents.problem.returned", acting_user=acting_user,
               on=returned_on)
+    else:
+        open_deadlines_refresh([problem])
     return forwarding
 
 

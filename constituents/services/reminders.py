@@ -32,16 +32,15 @@ def casework_due_condition(*, on: dt.date, alias: str = "p") -> tuple[str, list]
 
     Three steps: registered and not forwarded within a few days (a problem linked into
     another case is forwarded with it, never alone); a department of
-    the current round past its reply deadline; a result not yet fed back. The
+    the current round past its reply deadline (the stored `Problem.open_deadline`,
+    set only while 已转交/办理中); a result not yet fed back. The
     same rule filters the list the digest links to (ProblemFilter view "due").
     """
     forward_by = on - dt.timedelta(days=casework_setting("FORWARD_WITHIN_DAYS"))
     return (
         f"""(({alias}.state = 'registered' AND {alias}.linked_to_id IS NULL AND {alias}.state_since <= %s)
             OR ({alias}.state IN ('resolved', 'unsolvable'))
-            OR ({alias}.state IN ('forwarded', 'handling') AND EXISTS (
-                SELECT 1 FROM constituents_forwarding f WHERE f.problem_id = {alias}.id
-                AND f.status IN ('pending', 'handling') AND f.deadline < %s)))""",
+            OR {alias}.open_deadline < %s)""",
         [forward_by, on],
     )
 

@@ -24,6 +24,7 @@ from ..models import (
     Suggestion,
 )
 from ._common import State, _check_day, today
+from .deadlines import open_deadlines_refresh
 
 # ---------------------------------------------------------------------------
 # Bills and suggestions
@@ -289,6 +290,7 @@ def _fan_out_reply(suggestion: Suggestion, *, acting_user) -> int:
         still_open, Forwarding, ["status"],
         default_user=user, default_change_reason="constituents.forwarding.closed_by_suggestion",
     )
+    open_deadlines_refresh(problems)
     raisers = Problem.constituents.through.objects.filter(problem__in=problems).values_list(
         "problem_id", "constituent_id"
     )

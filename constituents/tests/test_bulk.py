@@ -269,7 +269,8 @@ STEP_SETUP = {  # the state a row must be in, and what the step's form asks for
     "callback": (State.FED_BACK, lambda housing: {"called_on": today(), "result": CallbackResult.SATISFIED}),
 }
 # Measured: queries of one POST = fixed + per_row × rows (SQLite and PostgreSQL alike).
-MAX_PER_ROW = {"forward": 22, "remind": 14, "feedback": 14, "callback": 12}
+# forward: 23 with the stored earliest open deadline of each problem (one UPDATE).
+MAX_PER_ROW = {"forward": 23, "remind": 14, "feedback": 14, "callback": 12}
 MAX_FIXED = 8
 
 

@@ -126,6 +126,11 @@ def test_generate_scale_fills_every_table_it_names_and_adds_nothing_twice(db, st
     assert Problem.objects.count() == 400
     assert Forwarding.objects.exists()
     assert Problem.objects.filter(state=Problem.State.FED_BACK).exclude(result_source="").exists()
+    # The stored earliest open deadlines are set, and agree with the forwardings (nothing to repair).
+    from constituents.services.deadlines import open_deadlines_repair
+
+    assert Problem.objects.filter(open_deadline__isnull=False).exists()
+    assert open_deadlines_repair() == 0
     call_command("generate_scale", "--scale", "district", stdout=open("/dev/null", "w"))
     assert Problem.objects.count() == 400
 

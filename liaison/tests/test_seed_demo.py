@@ -37,6 +37,11 @@ def test_demo_district_is_believable(demo):
     liaison = User.objects.get(username="liaison")
     waiting = Problem.objects.filter(text__startswith="居民再次来信：").get()
     assert linked.linked_to in similar_problems(Problem.objects.visible_to(liaison), problem=waiting)
+    # Every casework step of the seeding kept the stored earliest open deadlines: nothing to repair.
+    from constituents.services.deadlines import open_deadlines_repair
+
+    assert Problem.objects.filter(open_deadline__isnull=False).exists()
+    assert open_deadlines_repair() == 0
 
 
 def test_demo_accounts_see_their_home(demo, client):

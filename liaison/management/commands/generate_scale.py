@@ -346,7 +346,17 @@ class Command(BaseCommand):
                  AND (k = 1 OR p.id %% 5 = 0)
                  AND NOT EXISTS (SELECT 1 FROM constituents_forwarding f WHERE f.problem_id = p.id)""",
             [departments])
-        return cursor.rowcount
+        created = cursor.rowcount
+        # The stored earliest open deadline (constituents.services.deadlines), set-based as the services keep it.
+        cursor.execute(
+            """UPDATE constituents_problem p SET open_deadline = o.earliest
+               FROM (SELECT f.problem_id, min(f.deadline) AS earliest
+                     FROM constituents_forwarding f JOIN constituents_problem q ON q.id = f.problem_id
+                     WHERE f.status IN ('pending', 'handling') AND f.round = q.round
+                       AND q.state IN ('forwarded', 'handling')
+                     GROUP BY f.problem_id) o
+               WHERE p.id = o.problem_id AND p.open_deadline IS DISTINCT FROM o.earliest""", [])
+        return created
 
     def _letters(self, cursor, scale: Scale) -> int:
         """Letter problems get their letter: paper ones from an opening of a box, online ones straight in."""
