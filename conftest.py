@@ -19,6 +19,17 @@ from liaison.models import Role
 from liaison.tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: sessions, unread counts and cached figures are
+    kept there, and the test database's ids start again at 1 on every run."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def term(db):
     return TermFactory(start_date=dt.date(2024, 1, 1), end_date=dt.date(2028, 12, 31), is_current=True)
