@@ -2,7 +2,8 @@
 
 A province lists about 500 departments; `{% include "constituents/_figure_cells.html" %}` per
 row, with its nine lookups and localized numbers, was most of the page's time (perf, issue 11).
-This builds the same markup (liaison/tests keep it equal to the template, which stays the reference).
+This builds the same markup; constituents/tests/test_figure_cells.py keeps it equal to the
+templates _figure_cells.html and _department_row.html, which stay the reference.
 """
 
 from __future__ import annotations
@@ -47,3 +48,15 @@ def figure_cells(row) -> str:
         f'<td class="text-end">{floatformat(mean, 1) if mean is not None else "—"}</td>\n',
     ]
     return mark_safe("".join(cells))
+
+
+@register.simple_tag
+def department_row(row, problem_list_url: str, year) -> str:
+    """Equal to {% include "constituents/_department_row.html" %}: one department's row."""
+    rank = _number(_get(row, "rank")) if _get(row, "ranked") else '<span class="text-muted small">件数不足</span>'
+    link = f"{conditional_escape(problem_list_url)}?department={_number(_get(row, 'id'))}&amp;year={_number(year)}"
+    return mark_safe(
+        f"\n<tr><td>{rank}</td>\n"
+        f'<td><a href="{link}">{_number(_get(row, "name"))}</a></td>{figure_cells(row)}\n'
+        f'<td class="text-end">{_number(_get(row, "kept"))}</td></tr>\n'
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from constituents.templatetags.figure_tags import figure_cells
+from constituents.templatetags.figure_tags import department_row, figure_cells
 
 ROWS = [
     {"received": 0, "returned": 0, "by_suggestion": 0, "response_rate": None, "on_time_reply_rate": None,
@@ -33,3 +33,12 @@ def test_cells_equal_the_template_for_an_object_row_too():
         row = Row()
         row.__dict__.update(data)
         assert figure_cells(row) == render_to_string("constituents/_figure_cells.html", {"row": row})
+
+
+def test_department_rows_built_in_python_equal_the_template():
+    for number, row in enumerate(ROWS):
+        row = {**row, "id": number + 1, "name": "区住建局<物业>", "rank": number + 1, "ranked": number != 1,
+               "kept": 4}
+        context = {"row": row, "problem_list_url": "/constituents/problems/", "year": 2026}
+        assert department_row(row, "/constituents/problems/", 2026) == render_to_string(
+            "constituents/_department_row.html", context)
