@@ -8,6 +8,9 @@ new generation, and a kept rendering of an older generation is drawn again. What
 without a save (set-based SQL, the day turning) is bounded by the timeout and the date in
 the key; the page says when its figures were counted (数据更新于).
 
+Only where the cache is shared by every process (settings.LIAISON_SHARED_CACHE, Redis): with a
+local-memory cache each process would keep panels another process's write made stale.
+
 The forms in the panels carry the visitor's own CSRF token: the kept text holds a marker
 that is replaced on every view.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -33,7 +37,7 @@ def deputy_panels(request, deputy) -> tuple[str, object]:
     user = request.user
     today = timezone.localdate()
     key = f"liaison:deputy_home:{user.pk}:{deputy.pk}"
-    kept = cache.get_many([GENERATION_KEY, key])
+    kept = cache.get_many([GENERATION_KEY, key]) if settings.LIAISON_SHARED_CACHE else {}
     generation = kept.get(GENERATION_KEY)
     entry = kept.get(key)
     if entry is not None and entry["generation"] == generation and entry["day"] == today:
@@ -42,8 +46,9 @@ def deputy_panels(request, deputy) -> tuple[str, object]:
         computed_at = timezone.now()
         html = render_to_string("liaison/_deputy_panels.html",
                                 {"user": user, "deputy": deputy, "csrf_token": _CSRF_MARKER})
-        cache.set(key, {"generation": generation, "day": today, "html": html, "computed_at": computed_at},
-                  TIMEOUT)
+        if settings.LIAISON_SHARED_CACHE:
+            cache.set(key, {"generation": generation, "day": today, "html": html, "computed_at": computed_at},
+                      TIMEOUT)
     return mark_safe(html.replace(_CSRF_MARKER, get_token(request))), computed_at
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -130,6 +131,8 @@ def _unread_key(user_id: int) -> str:
 
 def unread_count(user: User) -> int:
     """How many notices `user` has not read, from the cache when it is current."""
+    if not settings.LIAISON_SHARED_CACHE:
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     key = _unread_key(user.pk)
     cached = cache.get_many([UNREAD_GENERATION_KEY, key])
     generation = cached.get(UNREAD_GENERATION_KEY)

@@ -74,3 +74,14 @@ def test_a_page_does_not_count_notices_again(client_of, deputy_a):
     assert 'data-testid="unread">1<' in page
     assert not [q for q in queries.captured_queries if "liaison_notification" in q["sql"]]
     assert not [q for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_without_a_shared_cache_every_page_counts_again(client_of, deputy_a, settings):
+    """With a per-process cache (no Redis) another process's notice must not be missed."""
+    from liaison.notifications import unread_count
+
+    settings.LIAISON_SHARED_CACHE = False
+    notify(deputy_a.user, title="述职安排已确定")
+    assert unread_count(deputy_a.user) == 1
+    Notification.objects.create(recipient=deputy_a.user, title="另一进程写入的通知")  # no forgetting
+    assert unread_count(deputy_a.user) == 2
