@@ -154,4 +154,4 @@ def forget_unread_counts(user_ids: Iterable[int] | None) -> None:
 
     ids = None if user_ids is None else set(user_ids)
     forget()
-    transaction.on_commit(forget)
+    transaction.on_commit(forget, robust=True)
