@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -81,15 +82,18 @@ def departed_deputies_close_accounts(*, today: dt.date | None = None) -> int:
 
 def _end_sessions(user_id: int) -> int:
 
-    """Delete the live database sessions of one account; returns how many."""
+    """Delete the live sessions of one account, in the database and the cache; returns how many."""
     from django.contrib.sessions.models import Session
+    from django.utils.module_loading import import_string
 
     ended = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if str(session.get_decoded().get("_auth_user_id")) == str(user_id)
     ]
-    Session.objects.filter(pk__in=ended).delete()
+    store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+    for session_key in ended:
+        store(session_key=session_key).delete()  # cached_db: the cached copy too
     return len(ended)
 
 

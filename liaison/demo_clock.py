@@ -56,12 +56,14 @@ def settle_notifications() -> None:
     from django.db.models import F
 
     from .models import Notification
+    from .notifications import forget_unread_counts
 
     Notification.objects.filter(emailed_at__isnull=True).update(emailed_at=F("created_at"))
     fortnight_ago = _real_now() - dt.timedelta(days=14)
     Notification.objects.filter(read_at__isnull=True, created_at__lt=fortnight_ago).update(
         read_at=F("created_at") + dt.timedelta(hours=5)
     )
+    forget_unread_counts(None)
 
 
 def spread(key, low: int, high: int) -> int:

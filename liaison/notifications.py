@@ -7,6 +7,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
 from .models import Notification, User
 from .outbox import enqueue
 
@@ -65,6 +69,7 @@ def notify_many(notices: Iterable[Notice]) -> int:
         ],
         ignore_conflicts=True,
     )
+    forget_unread_counts({n.recipient_id for n in unique.values()})
     # The e-mails go through the outbox: kept with the notices, sent when the broker answers.
     enqueue("liaison.tasks.send_pending_notification_emails", dedupe_key="liaison.send_pending_emails")
     _queue_texts([n for n in unique.values() if n.sms_text])
@@ -80,7 +85,9 @@ def notify_many(notices: Iterable[Notice]) -> int:
 
 
 def queue_notification_emails() -> None:
-    """For notices inserted by set-based SQL (daily digests): their e-mails go through the outbox too."""
+    """For notices inserted by set-based SQL (daily digests): their e-mails go through the outbox too,
+    and every cached unread count is counted again (the SQL does not say whose changed)."""
+    forget_unread_counts(None)
     enqueue("liaison.tasks.send_pending_notification_emails", dedupe_key="liaison.send_pending_emails")
 
 
@@ -103,4 +110,48 @@ def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> i
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    changed = unread.update(read_at=timezone.now())
+    forget_unread_counts({user.pk})
+    return changed
+
+
+# --- The unread count in the navigation bar, on every page ---------------------------------
+# Kept in the cache (perf, issue 11) so that a page does not count notices. Every write above
+# forgets the counts it changes: its recipients', or all of them after set-based SQL (a new
+# generation). Forgotten at once and again after commit, so that a page that counted
+# between the write and its commit does not keep the old number; the timeout bounds anything else.
+UNREAD_GENERATION_KEY = "liaison:unread:generation"
+UNREAD_TIMEOUT = 600
+_MANY = 200  # more recipients than this: start a new generation instead of deleting each key
+
+
+def _unread_key(user_id: int) -> str:
+    return f"liaison:unread:{user_id}"
+
+
+def unread_count(user: User) -> int:
+    """How many notices `user` has not read, from the cache when it is current."""
+    if not settings.LIAISON_SHARED_CACHE:
+        return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    key = _unread_key(user.pk)
+    cached = cache.get_many([UNREAD_GENERATION_KEY, key])
+    generation = cached.get(UNREAD_GENERATION_KEY)
+    entry = cached.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cache.set(key, (generation, count), UNREAD_TIMEOUT)
+    return count
+
+
+def forget_unread_counts(user_ids: Iterable[int] | None) -> None:
+    """The unread counts of these users (None: of everyone) are counted again on their next page."""
+    def forget() -> None:
+        if ids is None or len(ids) > _MANY:
+            cache.set(UNREAD_GENERATION_KEY, uuid.uuid4().hex, None)
+        elif ids:
+            cache.delete_many([_unread_key(user_id) for user_id in ids])
+
+    ids = None if user_ids is None else set(user_ids)
+    forget()
+    transaction.on_commit(forget, robust=True)

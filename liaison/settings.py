@@ -275,6 +275,14 @@ LIAISON_SESSION_IDLE_SECONDS = int(env("LIAISON_SESSION_IDLE_SECONDS", str(30 * 
 LIAISON_SESSION_MAX_SECONDS = int(env("LIAISON_SESSION_MAX_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = LIAISON_SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Kept in the cache (perf, issue 11) only where every process shares it (Redis): sessions, each
+# person's unread count, the deputy's home panels. With the local-memory cache one process would
+# keep what another has ended or changed. Tests run in one process and turn it on.
+LIAISON_SHARED_CACHE = env_bool("LIAISON_SHARED_CACHE", bool(REDIS_URL))
+# Read through the cache, written to both: a signed-in page does not ask the database for its
+# session. The database row stays the one that counts: ending a person's sessions goes through
+# SessionStore.delete(), which clears both (deputies.services._end_sessions).
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if LIAISON_SHARED_CACHE else "db")
 
 # Second factor (TOTP) for staff, the three administrators and departments.
 LIAISON_REQUIRE_2FA = env_bool("LIAISON_REQUIRE_2FA", not DEBUG)

@@ -19,6 +19,9 @@ LIAISON_HTTPS = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 PRIVATE_MEDIA_ROOT = BASE_DIR / "var" / "test-private"  # casework-roles: reply attachments
+# One process: the cache is shared by all of it, so what is kept there is tested (perf, issue 11).
+LIAISON_SHARED_CACHE = True
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # On SQLite, a file like `make run`'s, not the shared-cache in-memory default: there a second
 # connection gets "database table is locked" at once instead of waiting its turn, so the tests
 # of two workers or two relays at once would test the test database, not the app.

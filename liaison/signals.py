@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models.signals import pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from .audit import record_event
+from .home import casework_changed
 from .models import AccountDeletionRefused, User
 from .security import stamp_login
 
@@ -42,3 +43,6 @@ def connect() -> None:
     user_logged_out.connect(on_logged_out, dispatch_uid="liaison.audit.logged_out")
     user_locked_out.connect(on_locked_out, dispatch_uid="liaison.audit.locked_out")
     pre_delete.connect(refuse_user_deletion, sender=User, dispatch_uid="liaison.user.no_delete")
+    post_save.connect(casework_changed, dispatch_uid="liaison.deputy_home.saved")
+    post_delete.connect(casework_changed, dispatch_uid="liaison.deputy_home.deleted")
+    m2m_changed.connect(casework_changed, dispatch_uid="liaison.deputy_home.m2m")

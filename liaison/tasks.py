@@ -99,11 +99,13 @@ def relay_outbox() -> dict:
 def record_heartbeat(label: str) -> None:
     """A task with a visible effect, used to check that a real worker runs."""
     from .models import User
+    from .notifications import forget_unread_counts
 
     user = User.objects.get(username=label)
     Notification.objects.get_or_create(
         recipient=user, dedupe_key=f"heartbeat:{label}", defaults={"title": "后台任务运行正常"}
     )
+    forget_unread_counts({user.pk})
 
 
 @shared_task(acks_late=True)

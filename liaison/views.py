@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from deputies.models import DeputyGroup, DeputyStatus
 
+from .home import deputy_panels
 from .models import Role
 from .notifications import mark_read
 
@@ -29,6 +30,7 @@ def home(request):
                 deputy.group.deputies.visible_to(user).filter(term_id=deputy.term_id).exclude(pk=deputy.pk)
             )
             context["communities"] = deputy.constituency.communities.visible_to(user)
+            context["panels"], context["panels_computed_at"] = deputy_panels(request, deputy)
         template = "liaison/home_deputy.html"
     elif user.sees_district:
         # The whole district: the first groups from stored figures (liaison.figures), with their time.

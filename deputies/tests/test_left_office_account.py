@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.sessions.backends.cached_db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -48,6 +49,8 @@ def test_leaving_deactivates_the_account_and_ends_its_sessions(deputy_a, staff_u
     account = User.objects.get(pk=deputy_a.user_id)
     assert not account.is_active
     assert not Session.objects.exists()
+    # Sessions are read through the cache: the cached copy is gone as well, not only the row.
+    assert not SessionStore().exists(client.session.session_key)
     assert client.get(reverse("constituents:constituent_list")).status_code == 302
     event = AuditEvent.objects.get(action="accounts.user.deactivated", object_id=str(account.pk))
     assert event.user == staff_user and "代表离任" in event.detail
