@@ -11,6 +11,12 @@ count per process: a local limit, not fail-open (the public form would be open
 to a flood exactly when the office is busiest) and not fail-closed (every voter
 would be refused). With N web processes the effective limit is at most N times
 the configured rate until Redis returns.
+
+Some keys are only worth keeping where every process sees the same copy:
+cached sessions, unread counts and the deputy home's panels. During an outage
+they are not kept in local memory at all (a read misses, a write is dropped),
+so the database answers: a session ended while Redis was down cannot live on
+in one process's memory.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger(__name__)
 
 _fallbacks: dict[str, LocMemCache] = {}
+SHARED_ONLY_PREFIXES = ("django.contrib.sessions.cached_db", "liaison:unread:", "liaison:deputy_home:")
+
+
+def _shared_only(key) -> bool:
+    return isinstance(key, str) and key.startswith(SHARED_ONLY_PREFIXES)
 _fallbacks_lock = threading.Lock()
 
 
@@ -64,13 +75,34 @@ class ResilientRedisCache(RedisCache):
 
     def _call(self, name: str, *args, **kwargs):
         if self.is_down:
-            return getattr(self.fallback, name)(*args, **kwargs)
+            return self._local(name, *args, **kwargs)
         try:
             return getattr(super(), name)(*args, **kwargs)
         except _redis_errors() as error:
             self._down_until = time.monotonic() + self.retry_after
             logger.warning("Redis cache unavailable (%s); using local memory for %.0f s", error, self.retry_after)
-            return getattr(self.fallback, name)(*args, **kwargs)
+            return self._local(name, *args, **kwargs)
+
+    def _local(self, name: str, *args, **kwargs):
+        """The fallback, except that shared-only keys are neither read from nor kept in local memory."""
+        first = args[0] if args else kwargs.get("key", kwargs.get("keys", kwargs.get("data")))
+        if name in ("get_many", "delete_many", "set_many"):
+            shared = [k for k in first if _shared_only(k)]
+            if shared:
+                rest = {k: first[k] for k in first if not _shared_only(k)} if isinstance(first, dict) else [
+                    k for k in first if not _shared_only(k)]
+                args = (rest, *args[1:]) if args else args
+                if not args:
+                    kwargs = {**kwargs, "data" if name == "set_many" else "keys": rest}
+        elif _shared_only(first):
+            if name in ("get",):
+                return args[1] if len(args) > 1 else kwargs.get("default")
+            if name in ("add", "touch", "has_key", "delete"):
+                return False
+            if name == "incr":
+                raise ValueError(f"Key '{first}' not found")
+            return None  # set: dropped
+        return getattr(self.fallback, name)(*args, **kwargs)
 
     def add(self, *args, **kwargs):
         return self._call("add", *args, **kwargs)

@@ -104,3 +104,15 @@ def test_emails_queued_during_the_outage_are_sent_when_redis_returns(redis_down,
     assert run_worker(lambda: Notification.objects.filter(pk=notice.pk, emailed_at__isnull=False).exists())
     assert [message.to for message in mail.outbox] == [["zhang@example.org"]]
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
+
+
+def test_a_session_ended_elsewhere_during_the_outage_ends_here_too(redis_down, client_of, staff_user):  # noqa: F811
+    """Another process ends the session (deputy left office, 退出 on another server): this process must
+    not keep serving it from its own memory while Redis is down."""
+    from django.contrib.sessions.models import Session
+
+    client = client_of(staff_user)
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.all().delete()  # what SessionStore.delete() does in the other process, seen from here
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
