@@ -126,9 +126,9 @@ def ensure_databases(scales: list[str]) -> list[str]:
             how = "kept"
             timed("migrate", timings, scale, "migrate", "--noinput", "-v0")
         result = timed("generate_scale", timings, scale, "generate_scale", "--scale", scale, debug=True)
-        steps = re.findall(r"^\s+(\w+): \+(\d+)（([0-9.]+) 秒）", result.stdout, re.M)
+        steps = re.findall(r"^\s+(\w+): (.+?)（([0-9.]+) 秒）", result.stdout, re.M)
         line = (f"{name}: {how}, {time.monotonic() - started:.0f} s in all ({', '.join(timings)}); "
-                f"generate_scale steps: " + ", ".join(f"{step} +{added} {secs} s" for step, added, secs in steps))
+                f"generate_scale steps: " + ", ".join(f"{step} {added} {secs} s" for step, added, secs in steps))
         log(f"[{scale}] {line}")
         lines.append(line)
     return lines
