@@ -164,6 +164,7 @@ class Server:
                 except requests.RequestException:
                     pass
                 if time.monotonic() > deadline:
+                    self.__exit__()
                     raise RuntimeError("gunicorn did not start")
                 time.sleep(0.3)
         return self
