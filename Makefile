@@ -43,7 +43,8 @@ test: setup
 	$(PY) -m pytest
 
 ## perf: gunicorn (production settings) on PostgreSQL, measured against a no-query floor page, district and
-## province scale (liaison_bench_* databases, made once by generate_scale and kept); see BENCHMARKS.md.
+## province scale (liaison_bench_* databases, made once by generate_scale and kept: ~10 min on a fresh
+## checkout, the whole run < 25 min); see BENCHMARKS.md.
 bench: setup
 	$(PY) -m benchmarks.bench
 

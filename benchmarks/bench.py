@@ -3,8 +3,9 @@ loopback against a no-query floor page in the same process, interleaved and repe
 
     python -m benchmarks.bench [--scales district,province] [--seconds 2] [--rounds 2] [--skip-jobs]
 
-For each scale it makes (once) and reuses the database liaison_bench_<scale>, starts
-gunicorn on it, logs the demo accounts in and measures every page in alternation with
+For each scale (both by default) it makes (once) and reuses the database liaison_bench_<scale>
+(BENCH_DB_SUFFIX=_x: liaison_bench_<scale>_x), the province from a copy of the district's migrated
+and seeded demo, prints how long each took, starts gunicorn on it, logs the demo accounts in and measures every page in alternation with
 the floor: throughput (requests/s with a fixed number of client threads), the page's
 throughput as a share of the floor's, p50 and p95 latency, and the SQL statements the
 page ran (the X-Queries header, on only in bench mode). Then the jobs: PDFs, sweeps,
@@ -39,8 +40,9 @@ def log(message: str) -> None:
 
 
 def database_name(scale: str) -> str:
-    """liaison_bench_<scale>, or BENCH_DATABASE (a copy of it, so that one engineer's runs leave the other's alone)."""
-    return os.environ.get("BENCH_DATABASE") or f"liaison_bench_{scale}"
+    """liaison_bench_<scale><BENCH_DB_SUFFIX>, or BENCH_DATABASE (one copy of one scale's database), so that
+    one engineer's runs leave the other's alone."""
+    return os.environ.get("BENCH_DATABASE") or f"liaison_bench_{scale}{os.environ.get('BENCH_DB_SUFFIX', '')}"
 
 
 def bench_env(scale: str, **extra: str) -> dict:
@@ -62,38 +64,74 @@ def manage(scale: str, *args: str, debug: bool = False, check: bool = True) -> s
     if debug:  # seed_demo (run by generate_scale on an empty database) refuses to run with DEBUG off
         env["DEBUG"] = "true"  # and LIAISON_ALLOW_DEMO: the bench databases are the demo district grown
         env["LIAISON_ALLOW_DEMO"] = "true"
-    return subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=check, text=True,
-                          capture_output=True)
+    result = subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, text=True, capture_output=True)
+    if check and result.returncode:
+        log(result.stdout[-2000:] + result.stderr[-3000:])
+        result.check_returncode()
+    return result
 
 
-def create_database(name: str) -> bool:
-    """Create the PostgreSQL database `name` unless it exists; whether it was created."""
+def create_database(name: str, template: str | None = None) -> bool:
+    """Create the PostgreSQL database `name` (a copy of `template`) unless it exists; whether it was created."""
     import psycopg2
 
     admin = psycopg2.connect(f"{PG}/postgres")
     admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        created = cursor.fetchone() is None
-        if created:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    return created
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is not None:
+                return False
+            for attempt in range(10):
+                try:
+                    cursor.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+                    return True
+                except psycopg2.errors.ObjectInUse:  # a template must have no session (autovacuum): retry
+                    if attempt == 9:
+                        raise
+                    time.sleep(1)
+    finally:
+        admin.close()
 
 
-def ensure_database(scale: str) -> str:
-    """Create, migrate and fill liaison_bench_<scale> unless it is already there (then only migrate).
-    Returns a line saying which, and how long it took."""
-    name = database_name(scale)
-    created = create_database(name)
+def timed(label: str, timings: list[str], scale: str, *args: str, **kwargs) -> subprocess.CompletedProcess:
     started = time.monotonic()
-    manage(scale, "migrate", "--noinput", "-v0")
-    result = manage(scale, "generate_scale", "--scale", scale, debug=True)
-    last = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    line = (f"{name}: {'created and generated' if created else 'kept, migrated'} in "
-            f"{time.monotonic() - started:.0f} s ({last})")
-    log(f"[{scale}] {line}")
-    return line
+    result = manage(scale, *args, **kwargs)
+    timings.append(f"{label} {time.monotonic() - started:.0f} s")
+    return result
+
+
+def ensure_databases(scales: list[str]) -> list[str]:
+    """Make each scale's database unless it is there (then only migrate it and let generate_scale top it
+    up, which adds nothing to a complete one). A database made now is migrated and seeded once; every
+    later scale's missing database starts as a copy of that seeded demo (CREATE DATABASE … TEMPLATE takes
+    seconds; migrate and seed_demo take minutes). Returns one line per scale with each part's time."""
+    lines, copied = [], {}
+    for i, scale in enumerate(scales):
+        name, timings, started = database_name(scale), [], time.monotonic()
+        if scale in copied:
+            how = f"created as a copy of {copied[scale]}'s seeded demo"
+        elif create_database(name):
+            how = "created"
+            timings.append(f"create {time.monotonic() - started:.0f} s")
+            timed("migrate", timings, scale, "migrate", "--noinput", "-v0")
+            timed("seed_demo", timings, scale, "seed_demo", debug=True)
+            for later in scales[i + 1:]:
+                t0 = time.monotonic()
+                if later not in copied and database_name(later) != name and create_database(database_name(later),
+                                                                                           template=name):
+                    copied[later] = name
+                    timings.append(f"copy to {database_name(later)} {time.monotonic() - t0:.0f} s")
+        else:
+            how = "kept"
+            timed("migrate", timings, scale, "migrate", "--noinput", "-v0")
+        result = timed("generate_scale", timings, scale, "generate_scale", "--scale", scale, debug=True)
+        steps = re.findall(r"^\s+(\w+): (.+?)（([0-9.]+) 秒）", result.stdout, re.M)
+        line = (f"{name}: {how}, {time.monotonic() - started:.0f} s in all ({', '.join(timings)}); "
+                f"generate_scale steps: " + ", ".join(f"{step} {added} {secs} s" for step, added, secs in steps))
+        log(f"[{scale}] {line}")
+        lines.append(line)
+    return lines
 
 
 def free_port() -> int:
@@ -126,6 +164,7 @@ class Server:
                 except requests.RequestException:
                     pass
                 if time.monotonic() > deadline:
+                    self.__exit__()
                     raise RuntimeError("gunicorn did not start")
                 time.sleep(0.3)
         return self
@@ -217,7 +256,7 @@ def pages(scale: str) -> list[tuple[str, str | None, str]]:
     """(label, account, path) — ids are looked up in the scale's database."""
     import psycopg2
 
-    conn = psycopg2.connect(f"{PG}/liaison_bench_{scale}")
+    conn = psycopg2.connect(f"{PG}/{database_name(scale)}")
     with conn.cursor() as cursor:
         cursor.execute("""SELECT p.id FROM constituents_problem p JOIN deputies_deputy d ON d.id = p.deputy_id
                           JOIN liaison_user u ON u.id = d.user_id WHERE u.username = 'deputy'
@@ -290,15 +329,21 @@ def run_job(scale: str, job: str, *args: str) -> dict:
 
 
 def scale_out(scale: str, seconds: float) -> dict:
-    """One gunicorn (2 workers) against two (2 workers each) on the same page, and two Celery
-    workers racing the same daily reminder: throughput and duplicates."""
+    """One web process against two on the same page, and two Celery workers racing the same daily
+    reminder: throughput and duplicates. Two gunicorns of one worker each run side by side; the same
+    client threads go all to the first (one process) or half to each (two), alternated. One worker per
+    process, so that on 2 cores the second has a core to grow into (two gunicorns of 2 workers each are
+    4 workers on 2 cores with PostgreSQL and the client: oversubscribed, and slower than one)."""
     path = "/constituents/problems/?state=handling&category=transport"
-    results = {}
-    for processes in (1, 2):
-        with Server(scale, processes=processes) as server:
-            sessions = [(login(base, "staff"), base) for base in server.bases for _ in range(CLIENTS)]
-            hammer(sessions[:1], path, 0)
-            results[processes] = hammer(sessions, path, seconds * 2)
+    results = {1: Sample(), 2: Sample()}
+    with Server(scale, workers=1, processes=2) as server:
+        spread = {n: [(login(server.bases[i % n], "staff"), server.bases[i % n]) for i in range(CLIENTS)]
+                  for n in (1, 2)}  # the same client threads: all on the first process, or half on each
+        for pair in spread[2][:2]:
+            hammer([pair], path, 0)  # warm each process once
+        for _ in range(2):  # alternated, so both set-ups see the same load around them
+            for n in (1, 2):
+                results[n].add(hammer(spread[n], path, seconds * 2))
     job = run_job(scale, "concurrent_reminders")
     # Two real Celery worker processes on one Redis: the digest queued twice is sent once per person.
     redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
@@ -319,6 +364,7 @@ def scale_out(scale: str, seconds: float) -> dict:
         for worker in workers:
             worker.wait(timeout=60)
     log(f"[{scale}] two celery workers: {celery}")
+    log(f"[{scale}] scale-out: one web process {results[1].throughput:.1f} req/s, two {results[2].throughput:.1f} req/s")
     return {"one": results[1].throughput, "two": results[2].throughput, "reminders": job["out"], "celery": celery}
 
 
@@ -331,35 +377,12 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def database_exists(scale: str) -> bool:
-    import psycopg2
-
-    admin = psycopg2.connect(f"{PG}/postgres")
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"liaison_bench_{scale}"])
-            return cursor.fetchone() is not None
-    finally:
-        admin.close()
-
-
-def default_scales() -> str:
-    """Both scales once the province's database exists; on a fresh checkout the district alone, because
-    generating the province (3M problems) takes about half an hour on 2 shared cores and would not leave
-    `make bench` under 25 minutes (BENCHMARKS.md). `--scales district,province` makes it, once."""
-    if database_exists("province"):
-        return "district,province"
-    log("liaison_bench_province is absent: measuring the district only. Generating the province takes "
-        "~30 min on 2 cores (once); run with --scales district,province to make and measure it.")
-    return "district"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES") or default_scales())
+    parser.add_argument("--scales", default=os.environ.get("BENCH_SCALES") or "district,province")
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", "2")))
-    # 2 rounds × 2 s: 14 rows × 8 s ≈ 2 min of pages per scale, so that a fresh checkout's whole run,
-    # generating both databases included, fits in 25 minutes on 2 cores (BENCHMARKS.md).
+    # 2 rounds × 2 s: 14 rows × 8 s ≈ 2 min of pages per scale, ~6.5 min measured in all, so that a fresh
+    # checkout's whole run, generating both databases included, fits in 25 minutes on 2 cores (BENCHMARKS.md).
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", "2")))
     parser.add_argument("--skip-jobs", action="store_true")
     options = parser.parse_args()
@@ -368,9 +391,13 @@ def main() -> None:
     load_at_start = os.getloadavg()
     subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=bench_env(scales[0]),
                    check=True)
-    rows, jobs, data_lines = [], [], []
+    if os.environ.get("BENCH_DATABASE") and len(scales) > 1:
+        parser.error("BENCH_DATABASE names one database: give one scale (--scales), or use BENCH_DB_SUFFIX")
+    rows, jobs = [], []
+    data_started = time.monotonic()
+    data_lines = ensure_databases(scales)
+    data_seconds = time.monotonic() - data_started
     for scale in scales:
-        data_lines.append(ensure_database(scale))
         rows += measure_pages(scale, options.seconds, options.rounds)
     if not options.skip_jobs:
         big = "province" if "province" in scales else scales[0]
@@ -379,7 +406,7 @@ def main() -> None:
         jobs.append(run_job(scales[0], "pdf_summary", "5000"))
         jobs.append(run_job(big, "weekly_alert"))
         jobs.append(run_job(big, "daily_reminder"))
-        jobs.append(run_job(scales[0], "roster_import", os.environ.get("BENCH_IMPORT_ROWS", "2000")))
+        jobs.append(run_job(scales[0], "roster_import", os.environ.get("BENCH_IMPORT_ROWS", "10000")))
         out = scale_out(scales[0], options.seconds)
     print()
     print(f"## make bench — {time.strftime('%Y-%m-%d %H:%M')} — {os.cpu_count()} cores, {CLIENTS} client threads, "
@@ -414,10 +441,12 @@ def main() -> None:
         print(f"PDF 1,000 rows: summary {summary['seconds']:.1f} s vs bare WeasyPrint {bare['seconds']:.1f} s "
               f"→ ratio {summary['seconds'] / bare['seconds']:.2f} (goal ≤ 1.0); 5,000 rows peak "
               f"{jobs[2]['peak_mb']:.0f} MB (goal < 600 MB)")
-        print(f"Scale-out: one gunicorn {out['one']:.1f} req/s, two gunicorns {out['two']:.1f} req/s "
-              f"(×{out['two'] / out['one']:.2f}); two connections racing the daily reminder: {out['reminders']}; "
+        print(f"Scale-out: one web process (gunicorn, 1 worker) {out['one']:.1f} req/s, two (2 gunicorns, "
+              f"1 worker each) {out['two']:.1f} req/s (×{out['two'] / out['one']:.2f}); two connections racing the daily reminder: {out['reminders']}; "
               f"two Celery worker processes given the digest twice: {out['celery']}")
-    print(f"\nTotal bench time {time.monotonic() - started:.0f} s")
+    total = time.monotonic() - started
+    print(f"\nTotal bench time {total:.0f} s = {total / 60:.1f} min (databases {data_seconds:.0f} s, "
+          f"measuring {total - data_seconds:.0f} s)")
 
 
 if __name__ == "__main__":

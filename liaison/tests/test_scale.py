@@ -122,7 +122,18 @@ def test_generate_scale_fills_every_table_it_names_and_adds_nothing_twice(db, st
     tiny = generate_scale.Scale(deputies=30, groups=4, problems=400, mailboxes=12, constituents=200,
                                 departments=5, opening_weeks=3)
     monkeypatch.setitem(generate_scale.SCALES, "district", tiny)
+
+    def schema():  # the loads drop indexes and foreign keys and must put every one back
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexrelid::regclass::text || indkey::text || indisunique::text || "
+                           "(indpred IS NULL)::text FROM pg_index WHERE indrelid::regclass::text NOT LIKE 'pg_%%' "
+                           "UNION ALL SELECT conname || pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE contype = 'f'")
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = schema()
     call_command("generate_scale", "--scale", "district", stdout=open("/dev/null", "w"))
+    assert schema() == before
     assert Problem.objects.count() == 400
     assert Forwarding.objects.exists()
     assert Problem.objects.filter(state=Problem.State.FED_BACK).exclude(result_source="").exists()
