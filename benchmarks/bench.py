@@ -45,9 +45,24 @@ def database_name(scale: str) -> str:
     return os.environ.get("BENCH_DATABASE") or f"liaison_bench_{scale}{os.environ.get('BENCH_DB_SUFFIX', '')}"
 
 
+# Redis as in production: the broker, and the cache that signed-in pages read their session, unread
+# count and deputy panels from. Emptied whenever a server starts (the two scales share user ids).
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+def flush_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=2).flushdb()
+    except redis.exceptions.RedisError as error:
+        log(f"Redis ({REDIS}) is not answering ({error}): pages run on each process's local cache")
+
+
 def bench_env(scale: str, **extra: str) -> dict:
     env = dict(os.environ)
     env.update({
+        "REDIS_URL": REDIS,
         "DATABASE_URL": f"{PG}/{database_name(scale)}", "DEBUG": "false", "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "LIAISON_HTTPS": "false", "LIAISON_REQUIRE_2FA": "false", "LIAISON_BENCH": "true",
         # LIAISON_HTTPS=false does this once prod-mode lands; until then say it directly.
@@ -149,6 +164,7 @@ class Server:
         self.procs: list[subprocess.Popen] = []
 
     def __enter__(self) -> Server:
+        flush_redis()
         for port in self.ports:
             self.procs.append(subprocess.Popen(
                 [str(ROOT / ".venv" / "bin" / "gunicorn"), "liaison.wsgi", "-b", f"127.0.0.1:{port}",
@@ -346,17 +362,16 @@ def scale_out(scale: str, seconds: float) -> dict:
                 results[n].add(hammer(spread[n], path, seconds * 2))
     job = run_job(scale, "concurrent_reminders")
     # Two real Celery worker processes on one Redis: the digest queued twice is sent once per person.
-    redis = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
     workers = [subprocess.Popen(
         [PY, "-m", "celery", "-A", "liaison", "worker", "-c", "1", "-n", f"bench{n}@%h", "--without-gossip",
          "--without-mingle", "--loglevel=WARNING"],
-        cwd=ROOT, env=bench_env(scale, REDIS_URL=redis), start_new_session=True,
+        cwd=ROOT, env=bench_env(scale), start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     ) for n in (1, 2)]
     try:
         time.sleep(5)
         proc = subprocess.run([PY, "-m", "benchmarks.jobs", "celery_reminders"], cwd=ROOT, capture_output=True,
-                              text=True, env=bench_env(scale, REDIS_URL=redis))
+                              text=True, env=bench_env(scale))
         celery = proc.stdout.strip() or proc.stderr.strip()[-300:]
     finally:
         for worker in workers:
