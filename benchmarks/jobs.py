@@ -77,6 +77,44 @@ def _quarter_with_rows(rows: int):
     return summary
 
 
+class TreeMemory:
+    """Peak proportional memory (PSS) of this process and its children together, sampled while
+    running: the parts of a long PDF render in child processes, whose pages shared with this one
+    (copy-on-write after the fork) count once, unlike a sum of their peak RSS."""
+
+    def __init__(self):
+        self.peak_mb, self._done = 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._done.set()
+        self._thread.join()
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                return next((int(line.split()[1]) for line in rollup if line.startswith("Pss:")), 0)
+        except OSError:
+            return 0
+
+    def _sample(self):
+        me = os.getpid()
+        while not self._done.wait(0.1):
+            pids = [me]
+            for task in os.listdir(f"/proc/{me}/task"):  # a pool forks from its own threads too
+                try:
+                    with open(f"/proc/{me}/task/{task}/children") as children:
+                        pids += map(int, children.read().split())
+                except OSError:
+                    pass
+            self.peak_mb = max(self.peak_mb, sum(map(self._pss_kb, pids)) / 1024)
+
+
 def pdf_summary(rows: str) -> str:
     """The group's quarterly list as the office prints it, end to end: the request, and for a long
     list (over REPORTS_PDF_INLINE_MAX_ROWS) what follows it: the task rendering it (run here, in this
@@ -108,9 +146,10 @@ def pdf_summary(rows: str) -> str:
         return {"t": time.perf_counter() - started, "status": response.status_code, "bytes": len(body),
                 "path": path, "request": request_took}
 
-    result = rolled_back(work)
+    with TreeMemory() as memory:
+        result = rolled_back(work)
     return (f"t={result['t']:.2f} rows={rows} status={result['status']} bytes={result['bytes']} "
-            f"path={result['path']} request={result['request']:.2f}")
+            f"path={result['path']} request={result['request']:.2f} pss_total_mb={memory.peak_mb:.0f}")
 
 
 def pdf_bare(rows: str) -> str:

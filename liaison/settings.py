@@ -363,6 +363,10 @@ ALIYUN_SMS_ENDPOINT = env("ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
 ALIYUN_SMS_PROTOCOL = env("ALIYUN_SMS_PROTOCOL", "https")
 # Heavy PDFs are rendered by a task (reports.RenderedPdf) above these sizes.
 REPORTS_PDF_INLINE_MAX_ROWS = int(env("REPORTS_PDF_INLINE_MAX_ROWS", "300"))
+# A longer list is rendered in parts of at most this many rows, REPORTS_PDF_WORKERS parts at once
+# (0: one per core), so that memory is bounded by a part per process.
+REPORTS_PDF_CHUNK_ROWS = int(env("REPORTS_PDF_CHUNK_ROWS", "500"))
+REPORTS_PDF_WORKERS = int(env("REPORTS_PDF_WORKERS", "0"))
 
 # --- Production mode (prod-mode): HTTPS switch, demo switch, links that leave the site, error pages ---
 # Secure cookies (and sec-accounts' SSL redirect/HSTS) follow LIAISON_HTTPS, on by default when

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+from io import BytesIO
 from urllib.parse import quote
 
 import pytest
@@ -146,6 +147,39 @@ def test_a_long_list_in_parts_reads_like_the_list_in_one_piece(client_of, liaiso
 
     assert rows(parts) == rows(whole) and len(rows(whole)) == 20
     assert parts[0].startswith(whole[0][:60])  # the same title, counts and header first
+
+
+def test_parts_rendered_on_several_cores_read_like_parts_rendered_one_by_one(liaison_a, group_a, deputy_a):
+    from pypdf import PdfReader
+
+    from reports.pdf import render_pdf_in_chunks
+    from reports.pdf_views import group_summary_document
+
+    long_list(deputy_a, 30)
+    document = group_summary_document(QuarterlySummary.objects.create(group=group_a, year=2026, quarter=3))
+
+    def pages(workers: int) -> list[str]:
+        body = render_pdf_in_chunks(document.template, document.context, rows=document.rows,
+                                    orientation="landscape", size=10, workers=workers)
+        return [flat(page.extract_text()) for page in PdfReader(BytesIO(body)).pages]
+
+    one_by_one, at_once = pages(1), pages(2)
+    assert at_once == one_by_one
+    assert len(at_once) >= 3
+    for index, page in enumerate(at_once, start=1):
+        assert f"第{index}页共{len(at_once)}页" in page
+    numbers = [int(n) for n in re.findall(r"第(\d{3})号问题", "".join(at_once))]
+    assert numbers == list(range(1, 31))
+
+
+def test_the_running_header_prints_a_group_name_as_written(client_of, liaison_a, group_a, summary_a, settings):
+    group_a.name = 'A&B"组\\</style><h1>X</h1>'
+    group_a.save()
+
+    text = flat(pdf_text(client_of(liaison_a).get(reverse("reports:summary_pdf", args=[summary_a.pk]))))
+
+    assert 'A&B"组\\</style><h1>X</h1>·2026年第三季度·草稿' in text  # the header, with the name as typed
+    assert settings.LIAISON["DISTRICT_NAME"] in text  # the header's other side
 
 
 def test_the_stored_list_is_served_only_to_whoever_asked_for_it(client_of, liaison_a, committee_user, group_a,
