@@ -2,8 +2,8 @@
 
 A province lists about 500 departments; `{% include "constituents/_figure_cells.html" %}` per
 row, with its nine lookups and localized numbers, was most of the page's time (perf, issue 11).
-This builds the same markup; constituents/tests/test_figure_cells.py keeps it equal to the
-templates _figure_cells.html and _department_row.html, which stay the reference.
+This builds the same markup in Python, the one place it is written (the PDFs have their own,
+reports/pdf/_figure_cells.html); constituents/tests/test_figure_cells.py checks it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _get(row, name):
 
 @register.simple_tag
 def figure_cells(row) -> str:
-    """Equal to {% include "constituents/_figure_cells.html" %} for `row`."""
+    """The ten figure cells of `row` (a dict or an object), as the page's table heads list them."""
     mean = _get(row, "mean_reply_days")
     cells = [
         f'<td class="text-end">{_number(_get(row, "received"))}</td>'
@@ -52,7 +52,7 @@ def figure_cells(row) -> str:
 
 @register.simple_tag
 def department_row(row, problem_list_url: str, year) -> str:
-    """Equal to {% include "constituents/_department_row.html" %}: one department's row."""
+    """One department's row: its rank (or 件数不足), its name linking to its cases that year, its figures."""
     rank = _number(_get(row, "rank")) if _get(row, "ranked") else '<span class="text-muted small">件数不足</span>'
     link = f"{conditional_escape(problem_list_url)}?department={_number(_get(row, 'id'))}&amp;year={_number(year)}"
     return mark_safe(
