@@ -460,11 +460,14 @@ class Problem(models.Model):
         """Plain words for the public tracking page: no names, no departments' staff, no personal data."""
         return self.PUBLIC_LABELS[self.State(self.state)]
 
-    def is_overdue(self, today: dt.date) -> bool:
-        """A department of this round is past its reply deadline (uses prefetched forwardings when present)."""
+    def is_overdue(self, today: dt.date, *, current: list | None = None) -> bool:
+        """A department of this round is past its reply deadline (uses prefetched forwardings when
+        present, or `current`: this round's forwardings, already read)."""
         if self.state not in (self.State.FORWARDED, self.State.HANDLING):
             return False
-        return any(f.round == self.round and f.is_overdue(today) for f in self.forwardings.all())
+        if current is None:
+            current = [f for f in self.forwardings.all() if f.round == self.round]
+        return any(f.is_overdue(today) for f in current)
 
     def days_overdue(self, today: dt.date) -> int:
         """Days since the earliest open deadline passed (0 when none has)."""
@@ -484,7 +487,10 @@ class Problem(models.Model):
         """Staff-facing state; a registered problem whose departments returned it waits for re-forwarding."""
         if self.state == self.State.REGISTERED and self.round > 1:
             return "待重新办理"
-        return self.get_state_display()
+        return _STATE_LABELS.get(self.state, self.state)  # get_state_display() without its per-call dict
+
+
+_STATE_LABELS = dict(Problem.State.choices)
 
 
 class ForwardingQuerySet(ScopedQuerySet):

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +43,7 @@ from .forms import (
     UnsolvableForm,
     add_proxy_field,
 )
+from .list_rows import problem_row
 from .models import (
     Callback,
     CallbackResult,
@@ -79,31 +79,33 @@ def problem_list(request):
     if wants_xlsx(request):
         return export_list(request, "problems")
     today = timezone.localdate()
-    base = (
-        Problem.objects.visible_to(request.user)
-        .select_related("group", "deputy", "constituency")
-        .prefetch_related(Prefetch(
-            "forwardings",
-            queryset=Forwarding.objects.select_related("department").order_by("round", "forwarded_on", "pk"),
-        ), "forwardings__extension_requests", "callbacks")  # callbacks: the 发回重办 step of a fed-back row
-    )
+    base = Problem.objects.visible_to(request.user).select_related("group", "deputy")
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
     page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
-    for problem in page:
-        problem.current_forwardings = [f for f in problem.forwardings.all() if f.round == problem.round]
-        # From the prefetched forwardings, for the 30 rows shown: an EXISTS in the SELECT would be
-        # evaluated for every row an OFFSET skips as well (seconds on a deep page of millions).
-        problem.is_overdue = problem.is_overdue(today)
+    problems = list(page)
+    # The page's forwardings in one query, for the 30 rows shown: an EXISTS in the SELECT would be
+    # evaluated for every row an OFFSET skips as well (seconds on a deep page of millions), and a
+    # prefetch builds a queryset per problem (perf, issue 11).
+    current: dict[int, list[Forwarding]] = {p.pk: [] for p in problems}
+    rounds = {p.pk: p.round for p in problems}
+    for forwarding in (Forwarding.objects.filter(problem_id__in=list(current)).select_related("department")
+                       .order_by("forwarded_on", "pk")):
+        if forwarding.round == rounds[forwarding.problem_id]:
+            current[forwarding.problem_id].append(forwarding)
+    facts = _round_facts(problems, current)
+    for problem in problems:
+        problem.current_forwardings = current[problem.pk]
+        problem.is_overdue = problem.is_overdue(today, current=problem.current_forwardings)
         problem.overdue_days = problem.days_overdue(today)  # the longest, by the stored earliest open deadline
         for forwarding in problem.current_forwardings:
             forwarding.overdue_days = (today - forwarding.deadline).days if forwarding.is_overdue(today) else 0
         # A phone shows each case as a card with its next step (the first the state machine allows).
-        actions = _available_actions(problem, problem.current_forwardings, request.user)
-        problem.next_action = next((a for a in actions if a[0] != "edit"), None)
+        problem.next_action = _next_action(problem, problem.current_forwardings, request.user, **facts[problem.pk])
+    can_bulk = may(request.user, "bulk")[0]  # the bulk bar (_bulk_bar.html, views_bulk.py)
     return render(request, "constituents/problem_list.html", {
         "filter": problem_filter, "page": page, "today": today, "view": request.GET.get("view", ""),
-        "export_url": export_url(request),
-        "can_bulk": may(request.user, "bulk")[0],  # the bulk bar (_bulk_bar.html, views_bulk.py)
+        "export_url": export_url(request), "can_bulk": can_bulk,
+        "rows": [problem_row(problem, can_bulk=can_bulk) for problem in problems],
     })
 
 
@@ -301,7 +303,35 @@ def _available_actions(problem: Problem, current: list[Forwarding], user=None) -
     return [(step, label) for step, label in actions if may(user, step, problem=problem)[0]]
 
 
-def _state_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[str, str]]:
+def _next_action(problem: Problem, current: list[Forwarding], user, **facts) -> tuple[str, str] | None:
+    """The first step, other than editing, that the state machine and the role table allow now."""
+    for step, label in _state_actions(problem, current, **facts):
+        if step != "edit" and may(user, step, problem=problem)[0]:
+            return step, label
+    return None
+
+
+def _round_facts(problems: list[Problem], current: dict[int, list[Forwarding]]) -> dict[int, dict[str, bool]]:
+    """_state_actions' two facts for a page of problems, in two queries rather than a prefetch per
+    problem and per forwarding: whether an extension request of a current forwarding awaits a
+    decision, and whether a dissatisfied callback of this round has not been sent back yet."""
+    forwarding_ids = [f.pk for rows in current.values() for f in rows]
+    pending = set(ExtensionRequest.objects.filter(
+        forwarding_id__in=forwarding_ids, status=ExtensionRequest.Status.PENDING,
+    ).values_list("forwarding_id", flat=True)) if forwarding_ids else set()
+    fed_back = {p.pk: p.round for p in problems if p.state == State.FED_BACK}
+    awaiting = {problem_id for problem_id, round_ in Callback.objects.filter(
+        problem_id__in=list(fed_back), result=CallbackResult.DISSATISFIED, sent_back=False,
+    ).values_list("problem_id", "round") if fed_back[problem_id] == round_} if fed_back else set()
+    return {p.pk: {"pending_extension": any(f.pk in pending for f in current[p.pk]),
+                   "awaiting_send_back": p.pk in awaiting} for p in problems}
+
+
+def _state_actions(problem: Problem, current: list[Forwarding], *, pending_extension: bool | None = None,
+                   awaiting_send_back: bool | None = None) -> list[tuple[str, str]]:
+    """The steps the state machine allows now. The two facts that need more than the problem and its
+    current forwardings are read from their prefetched rows unless the caller has them already (a
+    list reads them for the whole page at once: _round_facts)."""
     actions = []
     state = problem.state
     if state in (State.REGISTERED, State.FORWARDED, State.HANDLING):
@@ -312,7 +342,10 @@ def _state_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[st
         if any(f.is_open for f in current):
             actions.append(("return", "登记退办"))
             actions.append(("extend", "申请延期"))
-        if any(e.status == ExtensionRequest.Status.PENDING for f in current for e in f.extension_requests.all()):
+        if pending_extension is None:
+            pending_extension = any(e.status == ExtensionRequest.Status.PENDING
+                                    for f in current for e in f.extension_requests.all())
+        if pending_extension:
             actions.append(("decide_extension", "审批延期"))
     if state == State.HANDLING:
         if any(f.status == Forwarding.Status.HANDLING for f in current):
@@ -326,8 +359,10 @@ def _state_actions(problem: Problem, current: list[Forwarding]) -> list[tuple[st
     if state in (State.RESOLVED, State.UNSOLVABLE, State.FED_BACK):
         actions.append(("callback", "回访"))
     if state == State.FED_BACK:
-        if any(c.round == problem.round and c.result == CallbackResult.DISSATISFIED and not c.sent_back
-               for c in problem.callbacks.all()):
+        if awaiting_send_back is None:
+            awaiting_send_back = any(c.round == problem.round and c.result == CallbackResult.DISSATISFIED
+                                     and not c.sent_back for c in problem.callbacks.all())
+        if awaiting_send_back:
             actions.append(("send_back", "发回重办"))
         actions.append(("reopen", "重新办理"))
     if state in (State.FORWARDED, State.HANDLING) and any(f.is_open for f in current):
