@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
 from liaison.autocomplete import AutocompleteWidget
-from liaison.forms import render_select
+from liaison.forms import PLAIN_INPUTS, render_input, render_select
 from liaison.params import MAX_ID
 
 from .models import (
@@ -46,9 +46,7 @@ class ConstituentFilter(django_filters.FilterSet):
 def _year_choices() -> list[tuple[int, str]]:
     from deputies.models import Term
 
-    term = Term.current()
-    years = term.years_so_far(timezone.localdate()) if term else []
-    return [(year, f"{year}年") for year in years]
+    return [(year, f"{year}年") for year in Term.current_years(timezone.localdate())]
 
 
 class _ScopedChoicesMixin:
@@ -68,6 +66,9 @@ class _ScopedChoicesMixin:
                         widget.render = partial(render_select, widget)  # the same markup, built in Python
                 elif not isinstance(widget, (forms.HiddenInput, AutocompleteWidget)):
                     widget.attrs.setdefault("class", "form-control")
+                if isinstance(widget, forms.widgets.Input) and widget.template_name in PLAIN_INPUTS \
+                        and type(widget).render is forms.Widget.render:
+                    widget.render = partial(render_input, widget)  # the same markup, built in Python
             form.styled = True
         return form
 

@@ -13,6 +13,16 @@ from liaison.history import HistoricalRecords
 from liaison.models import ReferenceQuerySet, ScopedQuerySet
 from liaison.validators import validate_mainland_phone
 
+CURRENT_YEARS_KEY = "liaison:term_years"
+
+
+def forget_current_years(sender=None, **kwargs) -> None:
+    """post_save / post_delete of a Term: the year filters read the terms again."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    cache.delete(f"{CURRENT_YEARS_KEY}:{timezone.localdate().isoformat()}")
+
 
 class Term(models.Model):
     name = models.CharField("届次", max_length=40, unique=True, help_text="如：第十八届")
@@ -59,6 +69,21 @@ class Term(models.Model):
     @classmethod
     def current(cls) -> Term | None:
         return cls.objects.filter(is_current=True).first()
+
+    @classmethod
+    def current_years(cls, today: dt.date) -> list[int]:
+        """The current term's years up to `today`'s, newest first: every list's year filter offers
+        them on every view, so they are kept in the cache for a minute and forgotten whenever a
+        term is saved or deleted (forget_current_years, connected in deputies.apps)."""
+        from django.core.cache import cache
+
+        key = f"{CURRENT_YEARS_KEY}:{today.isoformat()}"
+        years = cache.get(key)
+        if years is None:
+            term = cls.current()
+            years = term.years_so_far(today) if term else []
+            cache.set(key, years, 60)
+        return years
 
 
 class SubDistrict(models.Model):

@@ -16,8 +16,12 @@ LIMIT = 20
 
 
 class AutocompleteWidget(forms.Widget):
-    # In the app's templates/: widgets render through the form renderer, which looks only in apps.
-    template_name = "liaison/widgets/autocomplete.html"
+    """The chosen id in a hidden input, its name in a search box, the matches in a <datalist>.
+
+    Rendered in Python (render below), not through a template: a list page's filters render
+    on every view (perf, issue 11)."""
+
+    template_name = None  # rendered by render(), below
 
     def __init__(self, url_name: str, placeholder: str = "输入名称查找", attrs=None, queryset=None):
         super().__init__(attrs)
@@ -44,6 +48,26 @@ class AutocompleteWidget(forms.Widget):
 
     def value_from_datadict(self, data, files, name):
         return data.get(name)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.templatetags.static import static
+        from django.utils.html import conditional_escape
+        from django.utils.safestring import mark_safe
+
+        widget = self.get_context(name, value, attrs)["widget"]
+        target = conditional_escape(widget["attrs"].get("id", ""))
+        value = widget["value"]
+        placeholder = conditional_escape(widget["placeholder"])
+        return mark_safe(
+            f'<input type="hidden" name="{conditional_escape(widget["name"])}" id="{target}" '
+            f'value="{conditional_escape("" if value is None else value)}">\n'
+            f'<input type="search" class="form-control" list="{conditional_escape(widget["list_id"])}" '
+            f'autocomplete="off" value="{conditional_escape(widget["label"])}"\n'
+            f'       placeholder="{placeholder}" aria-label="{placeholder}"\n'
+            f'       data-autocomplete-url="{conditional_escape(widget["url"])}" data-autocomplete-target="{target}">\n'
+            f'<datalist id="{conditional_escape(widget["list_id"])}"></datalist>\n'
+            f'<script src="{conditional_escape(static("js/autocomplete.js"))}" defer></script>'
+        )
 
 
 def autocomplete_response(queryset, request, *, field: str = "name") -> JsonResponse:

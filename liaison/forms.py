@@ -42,3 +42,19 @@ def render_select(widget, name, value, attrs=None, renderer=None) -> str:
             parts.append("</optgroup>")
     parts.append("</select>")
     return mark_safe("".join(parts))
+
+
+# Django's input widgets whose template is input.html and nothing more.
+PLAIN_INPUTS = frozenset(f"django/forms/widgets/{kind}.html" for kind in (
+    "text", "number", "hidden", "date", "email", "search", "url"))
+
+
+def render_input(widget, name, value, attrs=None, renderer=None) -> str:
+    """An <input> as Django's input.html renders it, built in Python (as render_select, above)."""
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    context = widget.get_context(name, value, attrs)["widget"]
+    shown = "" if context["value"] is None else f' value="{conditional_escape(str(context["value"]))}"'
+    return mark_safe(f'<input type="{conditional_escape(context["type"])}" name="{conditional_escape(context["name"])}"'
+                     f"{shown}{_attrs_html(context['attrs'])}>")

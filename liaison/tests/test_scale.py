@@ -172,3 +172,53 @@ def test_object_links_are_the_reversed_urls(deputy_a):
                                                                            args=[problem.pk])
     for pk in (1, 42, 10**9):
         assert reverse_pk("mailbox:letter_detail", pk) == reverse("mailbox:letter_detail", args=[pk])
+
+
+def test_filter_inputs_render_as_django_does():
+    """The filters' text and hidden inputs are built in Python (perf): the same markup as input.html."""
+    import re
+
+    from django import forms
+
+    from liaison.forms import PLAIN_INPUTS, render_input
+
+    for widget in (forms.TextInput(attrs={"class": "form-control", "maxlength": 40}), forms.HiddenInput(),
+                   forms.NumberInput(attrs={"min": 1, "required": True, "disabled": False})):
+        assert widget.template_name in PLAIN_INPUTS
+        for value in ("路灯", '"><script>', "", None, 7):
+            expected = re.sub(r"\s*\n\s*", "", widget.render("q", value, attrs={"id": "id_q"}))
+            assert render_input(widget, "q", value, attrs={"id": "id_q"}) == expected
+
+
+def test_the_chosen_deputy_shows_by_name_in_its_search_box(client_of, staff_user, deputy_b):
+    html = client_of(staff_user).get(reverse("constituents:problem_list"), {"deputy": deputy_b.pk}).content.decode()
+    assert f'<input type="hidden" name="deputy" id="id_deputy" value="{deputy_b.pk}">' in html
+    assert (f'<input type="search" class="form-control" list="id_deputy_options" autocomplete="off" '
+            f'value="{deputy_b}"') in html
+    assert 'placeholder="输入代表姓名查找" aria-label="输入代表姓名查找"' in html
+    assert '<datalist id="id_deputy_options"></datalist>' in html
+    # A typed id the person may not see (or none at all) leaves the box empty, never another's name.
+    html = client_of(staff_user).get(reverse("constituents:problem_list"), {"deputy": "99999"}).content.decode()
+    assert 'list="id_deputy_options" autocomplete="off" value=""' in html
+
+
+def test_the_year_filter_follows_a_new_current_term(client_of, staff_user, term):
+    from deputies.models import Term
+
+    url = reverse("constituents:problem_list")
+    assert '<option value="2024">2024年</option>' in client_of(staff_user).get(url).content.decode()
+    term.is_current = False
+    term.save()
+    Term.objects.create(name="第十九届", number=19, start_date=term.end_date.replace(year=2029, month=1, day=1),
+                        end_date=term.end_date.replace(year=2033), is_current=True)
+    html = client_of(staff_user).get(url).content.decode()
+    assert '<option value="2024">2024年</option>' not in html  # the kept years were forgotten on save
+    assert '<option value="2029">2029年</option>' in html
+
+
+def test_the_redis_cache_keeps_one_client_per_connection_pool():
+    """redis-py builds its response callbacks in each client (perf): one per pool, reused by every call."""
+    from liaison.cache import ResilientRedisCache
+
+    backend = ResilientRedisCache("redis://127.0.0.1:6379/15", {})._cache
+    assert backend.get_client() is backend.get_client(write=True)
