@@ -8,8 +8,8 @@ row markup is written here, once; constituents/tests/test_list_rows.py states wh
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -18,6 +18,13 @@ from liaison.links import reverse_pk
 from .models import Forwarding, Problem, ProblemCategory
 
 State = Problem.State
+
+
+def _e(value) -> str:
+    """What conditional_escape gives a model's text, without its lazy-string checks (ten a row)."""
+    return escape(str(value))
+
+
 # get_FOO_display() builds a dict of every choice on each call: thirty rows, four calls a row.
 _CATEGORIES = dict(ProblemCategory.choices)
 _SOURCES = dict(Problem.Source.choices)
@@ -40,13 +47,13 @@ def state_badge(problem: Problem) -> SafeString:
         colour = "text-bg-secondary"
     else:
         colour = "text-bg-primary"
-    return mark_safe(f'<span class="badge {colour}">{conditional_escape(problem.display_state)}</span>')
+    return mark_safe(f'<span class="badge {colour}">{_e(problem.display_state)}</span>')
 
 
 def _forwarding_cell(problem: Problem, overdue: bool) -> str:
     lines = []
     for forwarding in problem.current_forwardings:
-        name = conditional_escape(forwarding.department.name)
+        name = _e(forwarding.department.name)
         if forwarding.is_open:
             deadline = forwarding.deadline
             late = (f'，<span class="text-danger fw-semibold">已逾期{forwarding.overdue_days}天</span>'
@@ -55,7 +62,7 @@ def _forwarding_cell(problem: Problem, overdue: bool) -> str:
             lines.append(f"<div>{name} （{deadline.month}月{deadline.day}日{late}{estimate}）</div>")
         else:
             lines.append(f'<div>{name} <span class="text-muted">'
-                         f"{conditional_escape(_FORWARDING_STATUSES.get(forwarding.status, forwarding.status))}</span></div>")
+                         f"{_e(_FORWARDING_STATUSES.get(forwarding.status, forwarding.status))}</span></div>")
     return "".join(lines) or '<span class="text-muted">未转交</span>'
 
 
@@ -77,12 +84,12 @@ def problem_row(problem: Problem, *, can_bulk: bool) -> SafeString:
     cells += [
         f'<td class="phone-hide text-nowrap"><a href="{url}">{pk}</a></td>',
         f'<td class="text-nowrap card-second">{long_date(problem.raised_on)}</td>',
-        f'<td class="card-line"><a href="{url}">{conditional_escape(Truncator(problem.text).chars(40))}</a>'
+        f'<td class="card-line"><a href="{url}">{_e(Truncator(problem.text).chars(40))}</a>'
         f"{livelihood}</td>",
-        f'<td class="text-nowrap phone-hide">{conditional_escape(_CATEGORIES.get(problem.category, problem.category))}</td>',
-        f'<td class="text-nowrap phone-hide">{conditional_escape(_SOURCES.get(problem.source, problem.source))}</td>',
-        f'<td class="phone-hide">{conditional_escape(deputy)}'
-        f'<div class="small text-muted">{conditional_escape(problem.group.name)}</div></td>',
+        f'<td class="text-nowrap phone-hide">{_e(_CATEGORIES.get(problem.category, problem.category))}</td>',
+        f'<td class="text-nowrap phone-hide">{_e(_SOURCES.get(problem.source, problem.source))}</td>',
+        f'<td class="phone-hide">{_e(deputy)}'
+        f'<div class="small text-muted">{_e(problem.group.name)}</div></td>',
         f'<td class="small card-wide">{_forwarding_cell(problem, overdue)}</td>',
     ]
     late = ""
@@ -93,7 +100,7 @@ def problem_row(problem: Problem, *, can_bulk: bool) -> SafeString:
     if problem.next_action:
         step, label = problem.next_action
         cells.append(f'<td class="d-md-none card-action"><a class="btn btn-sm btn-outline-danger" '
-                     f'href="{url}{conditional_escape(step)}/">{conditional_escape(label)}</a></td>')
+                     f'href="{url}{_e(step)}/">{_e(label)}</a></td>')
     else:
         cells.append(f'<td class="d-md-none card-action"><a class="btn btn-sm btn-outline-secondary" '
                      f'href="{url}">查看详情</a></td>')

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -83,15 +84,7 @@ def problem_list(request):
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
     page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
     problems = list(page)
-    # The page's forwardings in one query, for the 30 rows shown: an EXISTS in the SELECT would be
-    # evaluated for every row an OFFSET skips as well (seconds on a deep page of millions), and a
-    # prefetch builds a queryset per problem (perf, issue 11).
-    current: dict[int, list[Forwarding]] = {p.pk: [] for p in problems}
-    rounds = {p.pk: p.round for p in problems}
-    for forwarding in (Forwarding.objects.filter(problem_id__in=list(current)).select_related("department")
-                       .order_by("forwarded_on", "pk")):
-        if forwarding.round == rounds[forwarding.problem_id]:
-            current[forwarding.problem_id].append(forwarding)
+    current = _page_forwardings(problems)
     facts = _round_facts(problems, current)
     for problem in problems:
         problem.current_forwardings = current[problem.pk]
@@ -311,19 +304,31 @@ def _next_action(problem: Problem, current: list[Forwarding], user, **facts) -> 
     return None
 
 
+def _page_forwardings(problems: list[Problem]) -> dict[int, list[Forwarding]]:
+    """Each problem's forwardings of its current round, for the rows of one page, in one query, each
+    with has_pending_extension. For the rows shown only: an EXISTS in the problems' SELECT would be
+    evaluated for every row an OFFSET skips as well (seconds on a deep page of millions), and a
+    prefetch builds a queryset per problem and per forwarding (perf, issue 11)."""
+    current: dict[int, list[Forwarding]] = {p.pk: [] for p in problems}
+    rounds = {p.pk: p.round for p in problems}
+    pending = ExtensionRequest.objects.filter(forwarding=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
+    for forwarding in (Forwarding.objects.filter(problem_id__in=list(current)).select_related("department")
+                       .annotate(has_pending_extension=Exists(pending)).order_by("forwarded_on", "pk")):
+        if forwarding.round == rounds[forwarding.problem_id]:
+            current[forwarding.problem_id].append(forwarding)
+    return current
+
+
 def _round_facts(problems: list[Problem], current: dict[int, list[Forwarding]]) -> dict[int, dict[str, bool]]:
-    """_state_actions' two facts for a page of problems, in two queries rather than a prefetch per
-    problem and per forwarding: whether an extension request of a current forwarding awaits a
-    decision, and whether a dissatisfied callback of this round has not been sent back yet."""
-    forwarding_ids = [f.pk for rows in current.values() for f in rows]
-    pending = set(ExtensionRequest.objects.filter(
-        forwarding_id__in=forwarding_ids, status=ExtensionRequest.Status.PENDING,
-    ).values_list("forwarding_id", flat=True)) if forwarding_ids else set()
+    """_state_actions' two facts for a page of problems, without a prefetch per problem and per
+    forwarding: whether an extension request of a current forwarding awaits a decision (read with
+    the forwardings by _page_forwardings), and whether a dissatisfied callback of this round
+    has not been sent back yet (one query, when the page has fed-back rows)."""
     fed_back = {p.pk: p.round for p in problems if p.state == State.FED_BACK}
     awaiting = {problem_id for problem_id, round_ in Callback.objects.filter(
         problem_id__in=list(fed_back), result=CallbackResult.DISSATISFIED, sent_back=False,
     ).values_list("problem_id", "round") if fed_back[problem_id] == round_} if fed_back else set()
-    return {p.pk: {"pending_extension": any(f.pk in pending for f in current[p.pk]),
+    return {p.pk: {"pending_extension": any(f.has_pending_extension for f in current[p.pk]),
                    "awaiting_send_back": p.pk in awaiting} for p in problems}
 
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from constituents import services
-from constituents.models import CallbackResult, Forwarding, Problem
+from constituents.models import CallbackResult, Problem
 from constituents.tests.casework import D, State, drive, register
 from constituents.tests.factories import ConstituentFactory
-from constituents.views_casework import _round_facts, _state_actions
+from constituents.views_casework import _page_forwardings, _round_facts, _state_actions
 from deputies.tests.factories import DepartmentFactory
 
 ROW = re.compile(r"<tr[ >].*?</tr>", re.S)
@@ -94,7 +94,8 @@ def test_a_new_case_without_a_deputy_and_a_closed_round(client_of, staff_user, c
 
 
 def test_the_page_reads_the_same_facts_as_the_problem_page(deputy_a, liaison_a, community_a):
-    """_round_facts (two queries for a page) and _state_actions' own reading of a problem's rows agree."""
+    """_page_forwardings and _round_facts (read for a whole page) and _state_actions' own reading of
+    a problem's rows agree."""
     person = ConstituentFactory(community=community_a)
     waiting = drive(register(deputy_a, liaison_a), State.HANDLING, liaison_a)
     forwarding = waiting.forwardings.get()
@@ -109,7 +110,7 @@ def test_the_page_reads_the_same_facts_as_the_problem_page(deputy_a, liaison_a, 
                              called_on=D(2026, 9, 14), acting_user=liaison_a)
 
     problems = list(Problem.objects.filter(pk__in=[waiting.pk, plain.pk, unhappy.pk, content.pk]).order_by("pk"))
-    current = {p.pk: [f for f in Forwarding.objects.filter(problem=p) if f.round == p.round] for p in problems}
+    current = _page_forwardings(problems)
     facts = _round_facts(problems, current)
     assert facts[waiting.pk] == {"pending_extension": True, "awaiting_send_back": False}
     assert facts[unhappy.pk] == {"pending_extension": False, "awaiting_send_back": True}
