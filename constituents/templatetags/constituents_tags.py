@@ -10,9 +10,12 @@ from deputies.models import Deputy, DeputyGroup
 
 from .. import selectors
 from ..conf import casework_setting
+from ..list_rows import state_badge
 from ..models import ContactActivity, Problem, Suggestion
 
 register = template.Library()
+# The coloured state of a problem (the case list, the problem and suggestion pages): {% state_badge problem %}
+register.simple_tag(state_badge, name="state_badge")
 
 
 def _goals() -> dict:
