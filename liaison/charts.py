@@ -200,25 +200,16 @@ def district_stored(key: str) -> list[Chart]:
     drawing them counts millions of rows. Each chart's note says how fresh it is.
 
     One query either way: the row's time, and its data only when it differs from the kept charts'."""
-    from django.db.models import Case, F, JSONField, Value, When
-
-    from .figures import refresh
-    from .models import FigureSnapshot
+    from .figures import refresh, stored_row
 
     kept = _district_drawn.get(key)
-    data = F("data") if kept is None else Case(
-        When(pk=kept[0][0], computed_at=kept[0][1], then=Value(None, output_field=JSONField())),
-        default=F("data"), output_field=JSONField(),
-    )
-    row = FigureSnapshot.objects.filter(key=key).values_list("pk", "computed_at", data).first()
+    row = stored_row(key, unless=kept and kept[0])
     if kept is not None and row is not None and row[:2] == kept[0]:
         return kept[1]
     if row is None:  # the beat job has not run yet
         snapshot = refresh(key)
-        version, stored, computed_at = (snapshot.pk, snapshot.computed_at), snapshot.data, snapshot.computed_at
-    else:
-        version, stored = row[:2], row[2]
-        computed_at = version[1]
+        row = (snapshot.pk, snapshot.computed_at, snapshot.data)
+    version, stored, computed_at = row[:2], row[2], row[1]
     note = f"数据更新于 {timezone.localtime(computed_at):%H:%M}，每 {DISTRICT_REFRESH_MINUTES} 分钟更新一次。"
     drawn = [Chart(**(chart | {"svg": mark_safe(chart["svg"]), "note": note})) for chart in stored["charts"]]  # noqa: S308
     _district_drawn[key] = (version, drawn)
