@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from django import template
 
 from liaison.audit import action_label as _action_label
@@ -75,3 +77,34 @@ def group_rows(groups, show_left=False) -> str:
             f'<td class="text-end">{text(serving)}</td>{left_cell}<td class="text-end">{text(constituencies)}</td></tr>\n'
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value is escaped by text()
+
+
+# A form field's crispy markup is a function of the field's definition, its choices and its value;
+# rendering it (crispy's nested templates) took about 0.4 ms a field. So each process keeps the
+# markup of the last few hundred (field, choices, value) it rendered. A field with errors, or with
+# choices from a queryset, is rendered every time.
+_fields: OrderedDict[tuple, str] = OrderedDict()
+KEPT_FIELDS = 512
+
+
+@register.filter
+def as_kept_crispy_field(field) -> str:
+    """`{{ form.term|as_kept_crispy_field }}`: exactly `{{ form.term|as_crispy_field }}`, rendered once per key."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django.forms import ModelChoiceField
+
+    definition = field.field
+    if field.errors or isinstance(definition, ModelChoiceField):
+        return as_crispy_field(field)
+    form, widget = field.form, definition.widget
+    key = (
+        type(form), form.prefix, form.auto_id, field.name, str(field.label), str(field.help_text),
+        definition.required, definition.disabled, type(widget), repr(sorted(widget.attrs.items())),
+        repr(getattr(definition, "choices", None)), repr(field.value()),
+    )
+    markup = _fields.get(key)
+    if markup is None:
+        markup = _fields[key] = as_crispy_field(field)
+        if len(_fields) > KEPT_FIELDS:
+            _fields.popitem(last=False)
+    return markup
