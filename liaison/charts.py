@@ -21,10 +21,10 @@ from functools import cached_property
 
 import pygal
 from django.utils import timezone
-from django.utils.formats import localize
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
+
+from .cells import text as _text
 
 # The font the PDFs use (fontconfig family name); phones without it fall back to their own CJK sans.
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
@@ -82,11 +82,6 @@ class Chart:
             f'<figcaption class="mb-0">{_text(self.title)}</figcaption></div>\n'
             f'<div class="card-body">\n{body}\n{note}\n</div></figure>\n'
         )
-
-
-def _text(value) -> str:
-    """A value as {{ value }} prints it: localized (numbers), escaped unless already safe."""
-    return conditional_escape(localize(value))
 
 
 def _table_row(row) -> str:

@@ -55,12 +55,9 @@ def group_rows(groups, show_left=False) -> str:
     """The rows of liaison/_group_table.html: groups (model rows with their counts annotated, or the
     dicts of the stored district figures) as a clerk reads them. Written here, once, rather than as a
     loop in the template: the district home lists a hundred groups (perf, issue 11)."""
-    from django.utils.formats import localize
-    from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
-    def text(value) -> str:
-        return conditional_escape(localize(value))
+    from liaison.cells import text
 
     rows = []
     for group in groups:

@@ -84,3 +84,19 @@ def test_district_charts_are_drawn_once_per_snapshot(db, django_assert_num_queri
     with django_assert_num_queries(1):
         second = charts.district_stored(snapshot.key)
     assert "第二次" in second[0].html and "第一次" not in second[0].html
+
+
+def test_cell_text_prints_what_a_template_prints():
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from liaison.cells import text
+
+    template = Template("{{ value }}")
+    for value in ["<b>x</b> & '\"", mark_safe("<svg/>"), "", 0, 1234567, -5, True, None, 87.5, 1 / 3,
+                  Decimal("12.50"), dt.date(2026, 3, 9), gettext_lazy("登录"), ["a"]]:
+        assert text(value) == template.render(Context({"value": value})), value

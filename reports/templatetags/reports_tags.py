@@ -133,14 +133,11 @@ def public_report_rows(page) -> str:
     voter reads them: who and which kind, the year, the term, group, constituency and meeting day.
     Written here, once, rather than as a loop in the template (perf, issue 11)."""
     from django.template.defaultfilters import date
-    from django.utils.formats import localize
-    from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
-    from ..models import PublishedReport
+    from liaison.cells import text
 
-    def text(value) -> str:
-        return conditional_escape(localize(value))
+    from ..models import PublishedReport
 
     kinds = dict(PublishedReport.Kind.choices)
     entries = []
