@@ -17,11 +17,14 @@ import dataclasses
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pygal
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from pygal.style import Style
+
+from .cells import text as _text
 
 # The font the PDFs use (fontconfig family name); phones without it fall back to their own CJK sans.
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
@@ -55,6 +58,38 @@ class Chart:
     @property
     def is_empty(self) -> bool:
         return not self.svg
+
+    @cached_property
+    def html(self) -> SafeString:
+        """The chart's card as every page shows it: title, drawing, footnotes, 数据表 and note, or the
+        empty state. Written here rather than in a template: a district chart's table is hundreds of
+        cells, and rendering them through template lookups was most of the staff home's time."""
+        if self.is_empty:
+            body = f'<div class="empty-state">{_text(self.empty_text or "暂无记录。")}</div>\n\n'
+        else:
+            footnotes = "".join(f'<p class="small text-muted mb-1">{_text(footnote)}</p>' for footnote in self.footnotes)
+            head = "".join(f'<th scope="col">{_text(column)}</th>' for column in self.columns)
+            rows = "".join(_table_row(row) for row in self.rows)
+            body = (
+                f'<div class="chart-svg mx-auto">{_text(self.svg)}</div>\n{footnotes}\n'
+                '<details class="mt-2"><summary>数据表</summary>\n'
+                '<div class="table-responsive"><table class="table table-sm text-nowrap mb-0">\n'
+                f"<thead><tr>{head}</tr></thead>\n<tbody>{rows}</tbody>\n</table></div></details>"
+            )
+        note = f'<p class="small text-muted mb-0 mt-2">{_text(self.note)}</p>' if self.note else ""
+        return mark_safe(  # noqa: S308 - every value is escaped by _text
+            f'<figure class="card mb-0 chart" id="chart-{_text(self.key)}"><div class="card-header">'
+            f'<figcaption class="mb-0">{_text(self.title)}</figcaption></div>\n'
+            f'<div class="card-body">\n{body}\n{note}\n</div></figure>\n'
+        )
+
+
+def _table_row(row) -> str:
+    if not row:
+        return "<tr></tr>"
+    first, *rest = row
+    cells = "".join(f"<td>{_text(cell)}</td>" for cell in rest)
+    return f'<tr><th scope="row">{_text(first)}</th>{cells}</tr>'
 
 
 def style(**overrides) -> Style:
@@ -147,12 +182,30 @@ def stored(charts_: Sequence[Chart]) -> dict:
     return {"charts": [dataclasses.asdict(chart) | {"svg": str(chart.svg)} for chart in charts_]}
 
 
+# The district's charts as last drawn, per process: {key: ((pk, computed_at), charts)}. A snapshot row
+# never changes without its computed_at (liaison.figures.refresh), so kept charts are exactly what
+# the row holds; they are the same for everyone who sees the district (nothing per user in them), and
+# their cards (Chart.html) are rendered once per snapshot instead of on every view (perf, issue 11).
+_district_drawn: dict[str, tuple[tuple, list[Chart]]] = {}
+
+
 def district_stored(key: str) -> list[Chart]:
     """The whole district's charts, the same for everyone who sees it: drawn by the beat job that keeps
     the district figures current (liaison.figures), never on a page view: at a province's scale
-    drawing them counts millions of rows. Each chart's note says how fresh it is."""
-    from .figures import figures
+    drawing them counts millions of rows. Each chart's note says how fresh it is.
 
-    data, computed_at = figures(key)
+    One query either way: the row's time, and its data only when it differs from the kept charts'."""
+    from .figures import refresh, stored_row
+
+    kept = _district_drawn.get(key)
+    row = stored_row(key, unless=kept and kept[0])
+    if kept is not None and row is not None and row[:2] == kept[0]:
+        return kept[1]
+    if row is None:  # the beat job has not run yet
+        snapshot = refresh(key)
+        row = (snapshot.pk, snapshot.computed_at, snapshot.data)
+    version, stored, computed_at = row[:2], row[2], row[1]
     note = f"数据更新于 {timezone.localtime(computed_at):%H:%M}，每 {DISTRICT_REFRESH_MINUTES} 分钟更新一次。"
-    return [Chart(**(chart | {"svg": mark_safe(chart["svg"]), "note": note})) for chart in data["charts"]]  # noqa: S308
+    drawn = [Chart(**(chart | {"svg": mark_safe(chart["svg"]), "note": note})) for chart in stored["charts"]]  # noqa: S308
+    _district_drawn[key] = (version, drawn)
+    return drawn

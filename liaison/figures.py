@@ -98,7 +98,35 @@ def _json(value):
 
 def figures(key: str) -> tuple[dict, dt.datetime]:
     """The stored figure and when it was computed; computed now if the beat job has not run yet."""
+    row = stored_row(key)
+    if row is None:
+        snapshot = refresh(key)
+        return snapshot.data, snapshot.computed_at
+    return row[2], row[1]
+
+
+def stored_row(key: str, *, unless: tuple | None = None) -> tuple | None:
+    """(pk, computed_at, data) of the figure's row, or None; data is None when (pk, computed_at) is `unless`
+    (the caller keeps what it drew from that row). One query. On PostgreSQL it is written out: a home page
+    reads six snapshots, and building each query through the ORM cost more than running it."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        kept_pk, kept_at = unless or (None, None)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT id, computed_at, CASE WHEN id = %s AND computed_at = %s THEN NULL ELSE data END
+                   FROM liaison_figuresnapshot WHERE key = %s""",
+                [kept_pk, kept_at, key],
+            )
+            row = cursor.fetchone()
+        return None if row is None else (row[0], row[1], None if row[2] is None else _json(row[2]))
+    from django.db.models import Case, F, JSONField, Value, When
+
     from .models import FigureSnapshot
 
-    snapshot = FigureSnapshot.objects.filter(key=key).first() or refresh(key)
-    return snapshot.data, snapshot.computed_at
+    data = F("data") if unless is None else Case(
+        When(pk=unless[0], computed_at=unless[1], then=Value(None, output_field=JSONField())),
+        default=F("data"), output_field=JSONField(),
+    )
+    return FigureSnapshot.objects.filter(key=key).values_list("pk", "computed_at", data).first()

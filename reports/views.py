@@ -750,7 +750,7 @@ def public_list(request):
     groups = DeputyGroup.objects.filter(pk__in=published.values("group_id"))
     years = published.order_by("-year").values_list("year", flat=True).distinct()
     form = PublicSearchForm(request.GET or None, terms=terms, years=list(years), groups=groups)
-    reports = published.select_related("term", "group")
+    reports = published
     if form.is_valid():
         data = form.cleaned_data
         if data.get("term"):
@@ -767,7 +767,10 @@ def public_list(request):
             for name in REPORT_PART_FIELDS:
                 match |= Q(**{f"{name}__contains": q})
             reports = reports.filter(match)
-    page = Paginator(reports.defer(*REPORT_PART_FIELDS), 20).get_page(request.GET.get("page"))
+    # Plain rows, no model objects: the list shows these columns only (reports_tags.public_report_rows).
+    rows = reports.values("pk", "deputy_name", "kind", "year", "term__name", "group__name", "constituency_name",
+                          "held_on")
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
     return render(request, "reports/public_list.html", {"form": form, "page": page})
 
 

@@ -50,3 +50,23 @@ def test_office_staff_can_manage_the_registry_in_the_admin(client_of, deputy_a):
     assert client.get(reverse("admin:django_celery_beat_periodictask_changelist")).status_code == 403
     assert client.get(reverse("admin:liaison_user_changelist")).status_code == 403
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_group_table_rows_are_what_a_clerk_reads():
+    from types import SimpleNamespace
+
+    from liaison.templatetags.liaison_tags import group_rows
+
+    stored = {"name": "<b>x</b>组", "get_absolute_url": "/deputies/groups/7/", "sub_district": {"name": "城关&办"},
+              "serving_count": 1200, "left_count": 0, "constituency_count": 3}
+    assert group_rows([stored], True) == (
+        '\n<tr><td><a href="/deputies/groups/7/">&lt;b&gt;x&lt;/b&gt;组</a></td><td>城关&amp;办</td>\n'
+        '<td class="text-end">1200</td><td class="text-end">0</td><td class="text-end">3</td></tr>\n'
+    )
+    row = SimpleNamespace(name="乙组", get_absolute_url=lambda: "/deputies/groups/8/",
+                          sub_district=SimpleNamespace(name="东街"), serving_count=5, constituency_count=2)
+    assert group_rows([row]) == (  # the group list: no 已离任 column
+        '\n<tr><td><a href="/deputies/groups/8/">乙组</a></td><td>东街</td>\n'
+        '<td class="text-end">5</td><td class="text-end">2</td></tr>\n'
+    )
+    assert group_rows([]) == ""

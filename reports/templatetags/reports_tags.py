@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from ..models import DutyMeeting, RectificationItem, RotationEntry, RotationPlan, WrittenReport
@@ -124,3 +125,34 @@ def summary_table_rows(rows) -> str:
             f'<td>{cell(row.get("deputy"))}</td><td>{cell(row.get("departments"))}</td><td>{state}</td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def public_report_rows(page) -> str:
+    """The public list's entries (reports/public_list.html) from the rows public_list selects, as a
+    voter reads them: who and which kind, the year, the term, group, constituency and meeting day.
+    Written here, once, rather than as a loop in the template (perf, issue 11)."""
+    from django.template.defaultfilters import date
+    from django.utils.safestring import mark_safe
+
+    from liaison.cells import text
+
+    from ..models import PublishedReport
+
+    kinds = dict(PublishedReport.Kind.choices)
+    entries = []
+    for report in page:
+        where = f"{text(report['term__name'])} · {text(report['group__name'])}"
+        if report["constituency_name"]:
+            where += f" · {text(report['constituency_name'])}"
+        if report["held_on"]:
+            where += f" · {text(date(report['held_on'], 'Y年n月j日'))}当面述职"
+        url = reverse("reports:public_detail", args=[report["pk"]])
+        entries.append(
+            f'\n<a class="list-group-item list-group-item-action" href="{text(url)}">\n'
+            f'  <div class="d-flex w-100 justify-content-between flex-wrap"><strong>{text(report["deputy_name"])} · '
+            f'{text(kinds.get(report["kind"], report["kind"]))}</strong>'
+            f'<span class="small text-muted">{text(report["year"])}年</span></div>\n'
+            f'  <div class="small text-muted">{where}</div>\n</a>\n'
+        )
+    return mark_safe("".join(entries))  # noqa: S308 - every value is escaped by text()

@@ -91,3 +91,47 @@ def test_public_search_by_name_year_group_and_text(client, db):
 def test_public_list_queries_are_flat(client, assert_flat_queries, db):
     PublishedReportFactory()
     assert_flat_queries(client, reverse("reports:public_list"), grow=lambda: PublishedReportFactory.create_batch(8))
+
+
+def test_public_list_entries_are_what_a_voter_reads(client, db):
+    import datetime as dt
+
+    hostile = PublishedReportFactory(deputy_name="<b>x</b>", written_report__plan__year=2026, constituency_name="")
+    held = PublishedReportFactory(deputy_name="欧阳明", written_report__plan__year=2025, constituency_name="第3选区",
+                                  held_on=dt.date(2025, 6, 9))
+    page = client.get(reverse("reports:public_list")).content.decode()
+    assert (
+        f'\n<a class="list-group-item list-group-item-action" href="{hostile.get_absolute_url()}">\n'
+        '  <div class="d-flex w-100 justify-content-between flex-wrap"><strong>&lt;b&gt;x&lt;/b&gt; · 书面履职情况报告'
+        '</strong><span class="small text-muted">2026年</span></div>\n'
+        f'  <div class="small text-muted">{hostile.term.name} · {hostile.group.name}</div>\n</a>\n'
+    ) in page
+    assert (
+        f'<div class="small text-muted">{held.term.name} · {held.group.name} · 第3选区 · 2025年6月9日当面述职</div>'
+    ) in page
+    assert page.index("&lt;b&gt;x") < page.index("欧阳明")  # the newest year first
+    assert "<b>x</b>" not in page
+
+
+def test_search_fields_are_rendered_as_crispy_renders_them(db):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from liaison.templatetags import liaison_tags
+    from reports.forms import PublicSearchForm
+
+    def form(data=None, years=(2026, 2025)):
+        return PublicSearchForm(data, terms=[], years=list(years), groups=[])
+
+    liaison_tags._fields.clear()
+    for data in (None, {"q": "<b>x</b>", "year": "2025"}, {"kind": "written"}):
+        for name in ("q", "term", "year", "group", "kind"):
+            first = liaison_tags.as_kept_crispy_field(form(data)[name])
+            assert first == as_crispy_field(form(data)[name])
+            assert liaison_tags.as_kept_crispy_field(form(data)[name]) is first  # kept
+    assert 'value="&lt;b&gt;x&lt;/b&gt;"' in liaison_tags.as_kept_crispy_field(form({"q": "<b>x</b>"})["q"])
+    selected = liaison_tags.as_kept_crispy_field(form({"year": "2025"})["year"])
+    assert '<option value="2025" selected>2025年</option>' in selected
+    assert "2024年" in liaison_tags.as_kept_crispy_field(form({"year": "2025"}, years=(2025, 2024))["year"])
+    invalid = form({"year": "x"})
+    assert not invalid.is_valid()
+    assert "is-invalid" in liaison_tags.as_kept_crispy_field(invalid["year"])  # errors: rendered, not kept
