@@ -141,6 +141,9 @@ def ensure_databases(scales: list[str]) -> list[str]:
             how = "kept"
             timed("migrate", timings, scale, "migrate", "--noinput", "-v0")
         result = timed("generate_scale", timings, scale, "generate_scale", "--scale", scale, debug=True)
+        # What the beat job (refresh_district_figures, every 5 minutes) keeps current in production: the
+        # district figures and charts, drawn by this checkout's code rather than whichever drew them last.
+        timed("figures", timings, scale, "shell", "-c", "from liaison.figures import refresh_all; refresh_all()")
         steps = re.findall(r"^\s+(\w+): (.+?)（([0-9.]+) 秒）", result.stdout, re.M)
         line = (f"{name}: {how}, {time.monotonic() - started:.0f} s in all ({', '.join(timings)}); "
                 f"generate_scale steps: " + ", ".join(f"{step} {added} {secs} s" for step, added, secs in steps))

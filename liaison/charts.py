@@ -14,6 +14,7 @@ mailbox/charts.py, reports/charts.py); this module only knows how to draw.
 from __future__ import annotations
 
 import dataclasses
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -126,6 +127,9 @@ def label_margin(labels, *, font_size: int = FONT_SIZE, margin: int = 8) -> int:
     return margin + round(0.45 * font_size * max((len(str(label)) for label in labels), default=0))
 
 
+_LONG_DECIMAL = re.compile(r"(\d\.\d\d)\d+")
+
+
 def render(chart, *, label: str) -> SafeString:
     """The chart's <svg> element for inlining in HTML: scripts and comments removed, sized by CSS."""
     config, series = chart.config, len(chart.raw_series)
@@ -138,8 +142,14 @@ def render(chart, *, label: str) -> SafeString:
     root = chart.render_tree()
     for parent in list(root.iter()):
         for child in list(parent):
-            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] == "script":
+            # Comments, scripts, and the <desc> elements pygal's tooltip script reads (four a bar, with
+            # coordinates to fifteen places): without the script they were most of a chart's bytes.
+            if not isinstance(child.tag, str) or child.tag.rsplit("}", 1)[-1] in ("script", "desc"):
                 parent.remove(child)
+    for element in root.iter():  # coordinates to a hundredth of a unit: no visible difference
+        for name, value in element.attrib.items():
+            if "." in value:
+                element.set(name, _LONG_DECIMAL.sub(r"\1", value))
     root.set("role", "img")
     root.set("aria-label", label)
     root.set("style", f"width:100%;height:auto;max-width:{CHART_MAX_WIDTH}px;display:block")

@@ -24,6 +24,17 @@ def test_rendered_svg_is_safe_to_inline(kind):
     assert "Noto Sans CJK SC" in svg and "width:100%" in svg
 
 
+def test_rendered_svg_carries_no_tooltip_leftovers():
+    """Without pygal's script its tooltip data is dead weight: no <desc>, coordinates to a hundredth."""
+    drawing = charts.make(pygal.StackedBar, height=300, x_labels=[f"{month}月" for month in range(1, 13)])
+    for series in ("城市建设", "交通出行", "就业创业"):
+        drawing.add(series, [month * 7 % 11 for month in range(1, 13)])
+    svg = charts.render(drawing, label="各月群众反映问题")
+    assert "<desc" not in svg
+    assert not re.search(r"\d\.\d{3}", svg)
+    assert svg.count("<rect") >= 36 and "城市建设" in svg  # the bars and the legend are all still drawn
+
+
 def test_chinese_labels_get_room_on_the_left():
     assert charts.label_margin(["区人力资源和社会保障局"]) > charts.label_margin(["区财政局"]) > 8
 
