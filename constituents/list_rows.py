@@ -8,21 +8,16 @@ row markup is written here, once; constituents/tests/test_list_rows.py states wh
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from liaison.cells import text as _e
 from liaison.links import reverse_pk
 
 from .models import Forwarding, Problem, ProblemCategory
 
 State = Problem.State
-
-
-def _e(value) -> str:
-    """What conditional_escape gives a model's text, without its lazy-string checks (ten a row)."""
-    return escape(str(value))
 
 
 # get_FOO_display() builds a dict of every choice on each call: thirty rows, four calls a row.
