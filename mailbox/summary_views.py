@@ -148,6 +148,7 @@ def issue_board(request):
     open_issues = {
         (issue.category, issue.constituency_id): issue
         for issue in SupervisedIssue.objects.visible_to(request.user).filter(is_open=True)
+        .only("category", "constituency_id", "title")
     }
     for cell in cells:
         cell["label"] = labels.get(cell["category"], cell["category"])
@@ -159,7 +160,8 @@ def issue_board(request):
     ).annotate(problem_count=Count("problems"))
     # 提级督办: problems sent back for 重办 three times (constituents/services/handling.py).
     escalated = (Problem.objects.visible_to(request.user).filter(escalated_on__isnull=False)
-                 .select_related("group", "constituency").order_by("-escalated_on", "-pk")[:50])
+                 .select_related("group", "constituency").order_by("-escalated_on", "-pk")
+                 .only("text", "state", "round", "escalated_on", "group__name", "constituency__name")[:50])
     return render(request, "mailbox/issue_board.html", {
         "escalated": escalated,
         "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,

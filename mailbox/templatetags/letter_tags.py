@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from liaison.links import reverse_pk
 
+from ..markup import escape
 from ..models import Letter
 
 register = template.Library()
@@ -38,19 +38,19 @@ def letter_row(letter: Letter) -> str:
     on a phone a card whose summary and button link to the letter."""
     url = reverse_pk("mailbox:letter_detail", letter.pk)
     problem = letter.problem
-    text = conditional_escape(summary(problem.text))
-    box = (f'<div class="small text-muted phone-hide">{conditional_escape(letter.mailbox.name)}</div>'
+    text = escape(summary(problem.text))
+    box = (f'<div class="small text-muted phone-hide">{escape(letter.mailbox.name)}</div>'
            if letter.mailbox_id is not None else "")
     deputy = (problem.deputy.name if problem.deputy_id is not None else "") or "—"
     return (
         f'\n<tr><td class="phone-hide"><a href="{url}">来信{letter.pk}</a></td>'
         f'<td class="card-second">{received_on(letter)}</td>\n'
-        f'<td class="small">{conditional_escape(CHANNELS.get(letter.channel, letter.channel))}{box}</td>\n'
+        f'<td class="small">{escape(CHANNELS.get(letter.channel, letter.channel))}{box}</td>\n'
         f'<td class="card-line"><a class="d-md-none" href="{url}">{text}</a>'
         f'<span class="d-none d-md-inline">{text}</span></td>'
-        f'<td class="small phone-hide">{conditional_escape(problem.group.name)}</td>'
-        f'<td class="small card-labelled">{conditional_escape(deputy)}</td>\n'
-        f'<td class="card-first"><span class="fw-semibold">{conditional_escape(letter.stage)}</span></td>\n'
+        f'<td class="small phone-hide">{escape(problem.group.name)}</td>'
+        f'<td class="small card-labelled">{escape(deputy)}</td>\n'
+        f'<td class="card-first"><span class="fw-semibold">{escape(letter.stage)}</span></td>\n'
         f'<td class="d-md-none card-action"><a class="btn btn-sm btn-outline-secondary" href="{url}">'
         f"查看来信{letter.pk}</a></td></tr>\n"
     )
