@@ -7,6 +7,8 @@ Python, the one place it is written; mailbox/tests/test_letter_rows.py states ea
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,9 +24,13 @@ register = template.Library()
 CHANNELS = dict(Letter.Channel.choices)
 
 
-def summary(text: str) -> str:
+def summary(text: str, length: int = 36) -> str:
     """The problem's text as `|truncatechars:36` shows it."""
-    return Truncator(text).chars(36)
+    # Truncator gives back a text that is NFC already and no longer than `length` as it is:
+    # most summaries are short, and its character-by-character count is the row's dearest part.
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def received_on(letter: Letter) -> str:

@@ -97,3 +97,13 @@ def test_a_deputy_sees_no_group_filter(client_of, deputy_a, group_a, letters):
     page = client_of(deputy_a.user).get(reverse("mailbox:letter_list"), {"group": group_a.pk}).content.decode()
     assert 'id="id_group"' not in page
     assert len(rows_of(page)) == 4  # their own letters: not the online one given to no deputy
+
+
+def test_the_summary_cuts_as_truncatechars_36_does():
+    from django.template.defaultfilters import truncatechars
+
+    from mailbox.templatetags.letter_tags import summary
+
+    for text in ["", "短", "路" * 35, "路" * 36, "路" * 37, HOSTILE_TEXT, "cafe\u0301" * 8, "cafe\u0301" * 9]:
+        assert summary(text) == truncatechars(text, 36), text
+    assert summary("路" * 36) == "路" * 36 and summary("cafe\u0301") == "café"  # NFC, as Truncator gives it
