@@ -107,3 +107,18 @@ def test_the_summary_cuts_as_truncatechars_36_does():
     for text in ["", "短", "路" * 35, "路" * 36, "路" * 37, HOSTILE_TEXT, "cafe\u0301" * 8, "cafe\u0301" * 9]:
         assert summary(text) == truncatechars(text, 36), text
     assert summary("路" * 36) == "路" * 36 and summary("cafe\u0301") == "café"  # NFC, as Truncator gives it
+
+
+def test_the_list_is_flat_for_the_office_and_the_committee(client_of, staff_user, committee_user, letters,
+                                                            deputy_a, assert_flat_queries):
+    more = iter(range(10))
+
+    def grow():
+        for _ in range(3):
+            problem = ProblemFactory(deputy=deputy_a, text=f"又一封{next(more)}")
+            Letter.objects.create(problem=problem, channel=Letter.Channel.ONLINE,
+                                  received_at=dt.datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI))
+
+    for user in (staff_user, committee_user):
+        page = assert_flat_queries(client_of(user), reverse("mailbox:letter_list"), grow=grow)
+        assert len(rows_of(page.content.decode())) == Letter.objects.count()
