@@ -39,7 +39,8 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count) if bottom + self.per_page + self.orphans >= self.count \
             else bottom + self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        # Model instances, or dicts from .values("pk", …) for a list that needs no model methods.
+        rows = {row["pk"] if isinstance(row, dict) else row.pk: row for row in self.object_list.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
