@@ -90,6 +90,35 @@ def figures_slice(key: str, list_key: str, start: int, stop: int) -> tuple[dict,
     return _json(rest), _json(rows), total, computed_at
 
 
+def figures_pick(key: str, names) -> tuple[dict, dt.datetime]:
+    """Like figures(), with only the top-level entries `names` of the data (those it has): the
+    quarterly roll-up needs the district line of a province's department figures (150 KB of JSON)
+    and a page of groups of its problem counts, not the whole. PostgreSQL picks them out of the
+    stored JSON (one query); elsewhere the whole snapshot is read and picked from."""
+    from django.db import connection
+
+    names = [str(name) for name in names]
+    row = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The stored JSON is unpacked once (the CTE's copy): picked name by name from the
+            # table's value it is unpacked for each name (a province's 100 groups: 30 ms, not 0.5).
+            cursor.execute(
+                """WITH snapshot AS MATERIALIZED (
+                       SELECT data || '{}'::jsonb AS data, computed_at FROM liaison_figuresnapshot WHERE key = %s)
+                   SELECT coalesce((SELECT jsonb_object_agg(name, data -> name) FROM unnest(%s::text[]) AS name
+                                    WHERE data ? name), '{}'::jsonb), computed_at
+                   FROM snapshot""",
+                [key, names],
+            )
+            row = cursor.fetchone()
+    if row is None:
+        data, computed_at = figures(key)
+        return {name: data[name] for name in names if name in data}, computed_at
+    picked, computed_at = row
+    return _json(picked), computed_at
+
+
 def _json(value):
     import json
 

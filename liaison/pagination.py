@@ -18,8 +18,11 @@ MAX_PAGE = 100_000
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, page_number=None, cap: int = CAP, **kwargs):
+    def __init__(self, object_list, per_page, *, page_number=None, cap: int = CAP, rows=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
+        # Where a page's rows are read from by id: object_list, or e.g. its values(), whose joins
+        # the count and the id query must not make (they would join every counted row).
+        self.rows = object_list if rows is None else rows
         text = str(page_number or "")
         wanted = min(int(text), MAX_PAGE) if text.isascii() and text.isdigit() and len(text) < 10 else 1
         self.cap = max(cap, (wanted + 10) * per_page)
@@ -39,7 +42,8 @@ class CappedPaginator(Paginator):
         top = min(bottom + self.per_page, self.count) if bottom + self.per_page + self.orphans >= self.count \
             else bottom + self.per_page
         ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        # Model instances, or dicts from .values("pk", …) for a list that needs no model methods.
+        rows = {row["pk"] if isinstance(row, dict) else row.pk: row for row in self.rows.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
     @property
@@ -48,8 +52,8 @@ class CappedPaginator(Paginator):
         return f"{count:,}+" if self.is_capped else str(count)
 
 
-def capped_page(object_list, per_page: int, page_number):
+def capped_page(object_list, per_page: int, page_number, *, rows=None):
     text = str(page_number or "")
     if text.isascii() and text.isdigit() and (len(text) >= 10 or int(text) > MAX_PAGE):
         page_number = MAX_PAGE  # then the last page, as for any page past the end
-    return CappedPaginator(object_list, per_page, page_number=page_number).get_page(page_number)
+    return CappedPaginator(object_list, per_page, page_number=page_number, rows=rows).get_page(page_number)

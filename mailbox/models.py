@@ -16,6 +16,8 @@ from liaison.models import ScopedQuerySet
 
 from .weeks import Week
 
+PROBLEM_STATES = dict(Problem.State.choices)
+
 
 class MailboxQuerySet(ScopedQuerySet):
     group_path = "constituency__group"
@@ -260,13 +262,20 @@ class Letter(models.Model):
     @property
     def stage(self) -> str:
         """Where the letter stands, in the liaison's words; after the reply the problem's state speaks."""
-        if self.delivered_at is None:
+        return self.stage_of(delivered_at=self.delivered_at, replied_at=self.replied_at,
+                             problem_state=self.problem.state)
+
+    @staticmethod
+    def stage_of(*, delivered_at, replied_at, problem_state: str) -> str:
+        """The stage from the values alone, for lists that read rows with values()."""
+        if delivered_at is None:
             return "待送交代表"
-        if self.replied_at is None:
+        if replied_at is None:
             return "待代表回复"
-        if self.problem.state == Problem.State.REGISTERED:
+        if problem_state == Problem.State.REGISTERED:
             return "代表已回复，待转交"
-        return self.problem.display_state
+        # Problem.display_state of a problem past registration: its state's label.
+        return PROBLEM_STATES.get(problem_state, problem_state)
 
     def public_stage(self) -> str:
         """Plain words for the public tracking page."""

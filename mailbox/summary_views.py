@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from constituents.models import Problem, ProblemCategory
 from deputies.models import Constituency, DeputyGroup, Term
 from liaison.audit import history_of
-from liaison.figures import figures
+from liaison.figures import figures, figures_pick
 from liaison.models import Role
 from liaison.permissions import require_roles, require_write
 
@@ -53,14 +53,17 @@ def summary_list(request):
     groups = DeputyGroup.objects.visible_to(user).select_related("sub_district")
     page = Paginator(groups, ROLLUP_PAGE).get_page(request.GET.get("page"))
     computed_at = None
-    if user.sees_district:
-        counts, computed_at = figures(f"mailbox.rollup:{quarter.year}-{quarter.number}")
+    if user.sees_district:  # the page's groups only, not a province's thousands
+        counts, computed_at = figures_pick(f"mailbox.rollup:{quarter.year}-{quarter.number}",
+                                           [group.pk for group in page])
     else:
         counts = {str(row["group"]): row["n"] for row in Problem.objects.visible_to(user).filter(
             group__in=page.object_list, raised_on__gte=quarter.first_day, raised_on__lte=quarter.last_day,
         ).order_by().values("group").annotate(n=Count("pk"))}
     of_quarter = QuarterlySummary.objects.visible_to(user).filter(year=quarter.year, quarter=quarter.number)
-    summaries = {s.group_id: s for s in of_quarter.filter(group__in=page.object_list).select_related("submitted_by")}
+    # Not the submitted lists themselves (snapshot): the rows show only state, time and who.
+    summaries = {s.group_id: s for s in of_quarter.filter(group__in=page.object_list).select_related("submitted_by")
+                 .only("group_id", "status", "submitted_at", *(f"submitted_by__{name}" for name in USER_NAME))}
     rows = []
     for group in page:
         group.problem_count = counts.get(str(group.pk), 0)
@@ -69,7 +72,7 @@ def summary_list(request):
     from constituents.models import Forwarding
 
     if user.sees_district:  # the stored figures of 有关部门办理情况 for the quarter (liaison.figures)
-        district = figures(f"constituents.departments:{quarter.year}-{quarter.number}")[0]["district"]
+        district = figures_pick(f"constituents.departments:{quarter.year}-{quarter.number}", ["district"])[0]["district"]
     else:
         district = department_figures.district_figures(Forwarding.objects.visible_to(user),
                                                        department_figures.Period(quarter.year, quarter.number))
@@ -83,6 +86,7 @@ def summary_list(request):
 
 
 ROLLUP_PAGE = 100
+USER_NAME = ("username", "first_name", "last_name")  # what User.display_name reads
 
 
 @require_write
@@ -148,6 +152,7 @@ def issue_board(request):
     open_issues = {
         (issue.category, issue.constituency_id): issue
         for issue in SupervisedIssue.objects.visible_to(request.user).filter(is_open=True)
+        .only("category", "constituency_id", "title")
     }
     for cell in cells:
         cell["label"] = labels.get(cell["category"], cell["category"])
@@ -159,7 +164,8 @@ def issue_board(request):
     ).annotate(problem_count=Count("problems"))
     # 提级督办: problems sent back for 重办 three times (constituents/services/handling.py).
     escalated = (Problem.objects.visible_to(request.user).filter(escalated_on__isnull=False)
-                 .select_related("group", "constituency").order_by("-escalated_on", "-pk")[:50])
+                 .select_related("group", "constituency").order_by("-escalated_on", "-pk")
+                 .only("text", "state", "round", "escalated_on", "group__name", "constituency__name")[:50])
     return render(request, "mailbox/issue_board.html", {
         "escalated": escalated,
         "cells": cells, "by_category": by_category, "issues": issues, "quarter": quarter, "year": year,

@@ -64,6 +64,20 @@ def test_counts_stop_at_the_cap_and_say_so(deputy_a):
     assert deep.get_page("4").number == 4 and deep.count_label == "12"
 
 
+def test_a_page_of_values_keeps_the_order_of_its_ids(deputy_a):
+    from constituents.models import Problem
+
+    made = [ProblemFactory(deputy=deputy_a, text=f"第{n}件") for n in range(5)]
+    problems = Problem.objects.order_by("-pk")
+    paginator = CappedPaginator(problems, 2, rows=problems.values("pk", "text", "group__name"))
+    assert list(paginator.get_page("2")) == [
+        {"pk": made[2].pk, "text": "第2件", "group__name": deputy_a.group.name},
+        {"pk": made[1].pk, "text": "第1件", "group__name": deputy_a.group.name},
+    ]
+    # The count does not make the rows' join.
+    assert "JOIN" not in str(paginator.object_list.order_by()[:10].query)
+
+
 def test_staff_home_reads_stored_figures_and_says_when(client_of, staff_user, deputy_a):
     from liaison.tasks import refresh_district_figures
 

@@ -46,7 +46,7 @@ def test_the_letter_export_keeps_the_filters_and_the_scope(open_box, client_of, 
 
     rows = _rows(client_of(liaison_a).get(url, {"export": "xlsx", "stage": "undelivered"}))
     page = client_of(liaison_a).get(url, {"stage": "undelivered"})
-    assert [row["编号"] for row in rows] == [row.pk for row in page.context["page"]] == [waiting.pk]
+    assert [row["编号"] for row in rows] == [row["pk"] for row in page.context["page"]] == [waiting.pk]
     assert "stage=undelivered&amp;export=xlsx" in page.content.decode()
 
     assert _rows(client_of(deputy_b.user).get(url, {"export": "xlsx"})) == []

@@ -39,7 +39,7 @@ def test_undelivered_letter_goes_into_the_liaisons_daily_digest(open_box, liaiso
     assert notice.body == "超过2个工作日未送交代表 1 封，送交后超过5个工作日未回复 0 封。"
     # The link lists the late letters (today is later still, so the letter is late now too).
     listed = client_of(liaison_a).get(notice.url).context["page"]
-    assert [row.pk for row in listed] == [letter.pk]
+    assert [row["pk"] for row in listed] == [letter.pk]
     assert remind_letters("2026-10-12") == 1  # the next working day, the next digest
 
 
