@@ -7,11 +7,9 @@ row markup is written here, once; constituents/tests/test_list_rows.py states wh
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 
+from liaison.cells import long_date, truncated
 from liaison.cells import text as _e
 from liaison.links import reverse_pk
 
@@ -24,11 +22,6 @@ State = Problem.State
 _CATEGORIES = dict(ProblemCategory.choices)
 _SOURCES = dict(Problem.Source.choices)
 _FORWARDING_STATUSES = dict(Forwarding.Status.choices)
-
-
-def long_date(day: dt.date) -> str:
-    """2026年11月28日, as the template filter date:"Y年n月j日" prints it."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def state_badge(problem: Problem) -> SafeString:
@@ -79,7 +72,7 @@ def problem_row(problem: Problem, *, can_bulk: bool) -> SafeString:
     cells += [
         f'<td class="phone-hide text-nowrap"><a href="{url}">{pk}</a></td>',
         f'<td class="text-nowrap card-second">{long_date(problem.raised_on)}</td>',
-        f'<td class="card-line"><a href="{url}">{_e(Truncator(problem.text).chars(40))}</a>'
+        f'<td class="card-line"><a href="{url}">{_e(truncated(problem.text, 40))}</a>'
         f"{livelihood}</td>",
         f'<td class="text-nowrap phone-hide">{_e(_CATEGORIES.get(problem.category, problem.category))}</td>',
         f'<td class="text-nowrap phone-hide">{_e(_SOURCES.get(problem.source, problem.source))}</td>',

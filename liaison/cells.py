@@ -7,11 +7,14 @@ the language for a thousand separator this site does not use. `text` gives the s
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from html import escape
 
 from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
+from django.utils.text import Truncator
 
 
 def text(value) -> str:
@@ -22,3 +25,17 @@ def text(value) -> str:
     if kind is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)  # localize() of an int with no grouping
     return conditional_escape(localize(value))
+
+
+def truncated(value: str, length: int) -> str:
+    """`value` as `|truncatechars:length` shows it (not escaped)."""
+    # Truncator gives back a text that is NFC already and no longer than `length` as it is: most
+    # texts in a list are short, and its character-by-character count is a row's dearest part.
+    if len(value) <= length and unicodedata.is_normalized("NFC", value):
+        return value
+    return Truncator(value).chars(length)
+
+
+def long_date(day: dt.date) -> str:
+    """2026年11月28日, as `|date:"Y年n月j日"` prints a date (a datetime: convert it to local time first)."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -13,7 +13,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..markup import escape
+from liaison.cells import text as escape
 
 register = template.Library()
 

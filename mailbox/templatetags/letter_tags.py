@@ -7,16 +7,14 @@ Python, the one place it is written; mailbox/tests/test_letter_rows.py states ea
 
 from __future__ import annotations
 
-import unicodedata
-
 from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
+from liaison.cells import long_date, truncated
+from liaison.cells import text as escape
 from liaison.links import reverse_pk
 
-from ..markup import escape
 from ..models import Letter
 
 register = template.Library()
@@ -24,19 +22,14 @@ register = template.Library()
 CHANNELS = dict(Letter.Channel.choices)
 
 
-def summary(text: str, length: int = 36) -> str:
+def summary(text: str) -> str:
     """The problem's text as `|truncatechars:36` shows it."""
-    # Truncator gives back a text that is NFC already and no longer than `length` as it is:
-    # most summaries are short, and its character-by-character count is the row's dearest part.
-    if len(text) <= length and unicodedata.is_normalized("NFC", text):
-        return text
-    return Truncator(text).chars(length)
+    return truncated(text, 36)
 
 
 def received_on(received_at) -> str:
     """The receiving day as `|date:"Y年n月j日"` shows it, in the local time zone."""
-    day = timezone.localtime(received_at)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return long_date(timezone.localtime(received_at))
 
 
 def letter_row(letter: dict) -> str:

@@ -11,9 +11,8 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from liaison.cells import text as escape
 from liaison.links import reverse_pk
-
-from ..markup import escape
 
 register = template.Library()
 
