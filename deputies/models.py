@@ -132,6 +132,8 @@ class DeputyGroup(models.Model):
         verbose_name = "代表组"
         verbose_name_plural = "代表组"
         ordering = ["sort_order", "name"]
+        # Lists of groups are read in this order; a province pages through some 8,000 (perf, issue 11).
+        indexes = [models.Index(fields=["sort_order", "name"], name="group_listed_order")]
 
     def __str__(self) -> str:
         return self.name

@@ -329,6 +329,8 @@ class QuarterlySummary(models.Model):
         verbose_name = "季度汇总"
         verbose_name_plural = "季度汇总"
         ordering = ["-year", "-quarter", "group__sort_order"]
+        # The roll-up counts a quarter's submitted summaries on every view (perf, issue 11).
+        indexes = [models.Index(fields=["year", "quarter", "status"], name="summary_quarter_status")]
         constraints = [
             models.UniqueConstraint(fields=["group", "year", "quarter"], name="summary_once_per_group_quarter"),
             models.CheckConstraint(
