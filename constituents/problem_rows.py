@@ -60,9 +60,10 @@ def constituent_links(constituents) -> SafeString:
     return mark_safe(links or "匿名或未登记")
 
 
-def forwarding_rows(forwardings, *, current_round: int, problem_overdue: bool, today: dt.date) -> SafeString:
-    """承办部门: one row per forwarding, earlier rounds muted; the attachments of a replied one must be
-    prefetched (they show under its reply only)."""
+def forwarding_rows(forwardings, *, files: dict | None = None, current_round: int, problem_overdue: bool,
+                    today: dt.date) -> SafeString:
+    """承办部门: one row per forwarding, earlier rounds muted; under a reply, its files (`files`, by
+    forwarding id)."""
     rows = []
     for forwarding in forwardings:
         muted = ' class="text-muted"' if forwarding.round != current_round else ""
@@ -86,20 +87,20 @@ def forwarding_rows(forwardings, *, current_round: int, problem_overdue: bool, t
             f'<td class="text-nowrap">{day(forwarding.forwarded_on)}</td>\n'
             f'    <td class="text-nowrap">{deadline}</td>\n'
             f"    <td>{status}</td>\n"
-            f'    <td class="small">{_reply(forwarding)}</td>\n'
+            f'    <td class="small">{_reply(forwarding, (files or {}).get(forwarding.pk, ()))}</td>\n'
             "  </tr>"
         )
     return mark_safe("".join(rows))
 
 
-def _reply(forwarding) -> str:
+def _reply(forwarding, files) -> str:
     if not forwarding.replied_on:
         return "—"
     reply = _e(forwarding.get_result_class_display())
     if forwarding.reply_proxy_contact:
         reply += f'<span class="badge text-bg-light border ms-1">代录 · {_e(forwarding.reply_proxy_contact)}</span>'
     reply += f"<br>{_cut(forwarding.reply_text, 120)}"
-    for file in forwarding.attachments.all():
+    for file in files:
         reply += (f'<br><a href="{reverse_pk("constituents:attachment_download", file.pk)}">'
                   f"附件：{_e(file.original_name)}</a>")
     return reply

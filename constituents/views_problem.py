@@ -49,29 +49,30 @@ ACTION_LABELS = {
 
 @login_required
 def problem_detail(request, pk: int):
+    # Not the source activity (来源活动): few problems have one, and it is read when there is.
     problem = get_object_or_404(
-        Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency", "visit"), pk=pk
+        Problem.objects.visible_to(request.user).select_related("group", "deputy", "constituency"), pk=pk
     )
     if request.user.is_department:
         # A department sees its own forwarding of the problem, never the constituents or other departments.
         mine = problem.forwardings.filter(department_id__in=department_ids(request.user)).order_by("-round", "-pk")
         return redirect("constituents:forwarding_detail", mine.values_list("pk", flat=True).first())
     has_rows = _lists_with_rows(problem.pk)
-    forwardings = _rows(has_rows["forwardings"], problem.forwardings.select_related("department").prefetch_related(
-        Prefetch("extension_requests", _reading(has_rows["extension_requests"],
-                                                ExtensionRequest.objects.select_related("decided_by")))
-    ).order_by("forwarded_on", "pk"))
-    # Files show under a reply only: read them for the forwardings that replied.
-    prefetch_related_objects([f for f in forwardings if f.replied_on], Prefetch(
-        "attachments", _reading(has_rows["attachments"], ForwardingAttachment.objects.all())
-    ))
-    # Read once for the 回访 card and for the 发回重办 step of a fed-back problem (_available_actions).
-    prefetch_related_objects([problem], Prefetch("callbacks", _reading(
-        has_rows["callbacks"],
-        Callback.objects.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
-    )))
-    follow_ups = _rows(has_rows["follow_ups"], problem.follow_ups.select_related("forwarding__department", "recorded_by"))
-    feedbacks = _rows(has_rows["feedbacks"], problem.feedbacks.select_related("constituent", "suggestion"))
+    forwardings = _forwardings(problem, has_rows)
+    # Files show under a reply only.
+    files = {}
+    if has_rows["attachments"]:
+        for file in ForwardingAttachment.objects.filter(forwarding__in=[f for f in forwardings if f.replied_on]):
+            files.setdefault(file.forwarding_id, []).append(file)
+    # Read once, for the 回访 card and for the 发回重办 step of a fed-back problem (_available_actions).
+    if has_rows["callbacks"] or problem.state == State.FED_BACK:
+        prefetch_related_objects([problem], Prefetch("callbacks", _reading(
+            has_rows["callbacks"],
+            Callback.objects.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
+        )))
+    follow_ups = (list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
+                  if has_rows["follow_ups"] else [])
+    feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion")) if has_rows["feedbacks"] else []
     history = _distinct_steps(
         problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
     )
@@ -87,16 +88,16 @@ def problem_detail(request, pk: int):
         "actions": actions,
         "action_buttons": problem_rows.action_buttons(problem.pk, actions),
         "constituent_links": problem_rows.constituent_links(
-            _rows(has_rows["constituents"], problem.constituents.select_related("community"))
+            problem.constituents.select_related("community") if has_rows["constituents"] else []
         ),
         "forwarding_rows": problem_rows.forwarding_rows(
-            forwardings, current_round=problem.round, problem_overdue=problem_overdue, today=today
+            forwardings, files=files, current_round=problem.round, problem_overdue=problem_overdue, today=today
         ),
         "extension_items": problem_rows.extension_items(extensions),
         "follow_up_items": problem_rows.follow_up_items(follow_ups),
         "feedback_items": problem_rows.feedback_items(feedbacks, current_round=problem.round),
-        "callback_items": problem_rows.callback_items(problem.callbacks.all()),
-        "suggestions": _rows(has_rows["suggestions"], problem.suggestions.only("kind", "title", "state")),
+        "callback_items": problem_rows.callback_items(problem.callbacks.all() if has_rows["callbacks"] else []),
+        "suggestions": list(problem.suggestions.only("kind", "title", "state")) if has_rows["suggestions"] else [],
         "timeline_items": problem_rows.timeline_items(
             _timeline(problem, forwardings, follow_ups, feedbacks, reversed(history))
         ),
@@ -145,15 +146,24 @@ def _lists_with_rows(problem_id: int) -> dict[str, bool]:
         return {name: bool(found) for (name, _model, _column), found in zip(_LISTS, cursor.fetchone(), strict=True)}
 
 
-def _rows(has_rows: bool, queryset: QuerySet) -> list:
-    """The list's rows; none, without a query, when it has none."""
-    return list(queryset) if has_rows else []
-
-
 def _reading(has_rows: bool, queryset: QuerySet) -> QuerySet:
     """What a prefetch of the list reads: nothing when it has no row (a bare empty queryset, which
     runs no query and is cheap to build, so that `.all()` on the relation reads nothing either)."""
     return queryset if has_rows else queryset.model._default_manager.none()
+
+
+def _forwardings(problem: Problem, has_rows: dict[str, bool]) -> list[Forwarding]:
+    """The problem's forwardings, each with its 延期申请."""
+    if not has_rows["forwardings"]:
+        return []
+    forwardings = problem.forwardings.select_related("department").order_by("forwarded_on", "pk")
+    # The 审批延期 step (_available_actions) looks at the extensions of an open problem's forwardings:
+    # read them for it even when there is none, which costs no query.
+    if has_rows["extension_requests"] or problem.state in (State.FORWARDED, State.HANDLING):
+        forwardings = forwardings.prefetch_related(Prefetch("extension_requests", _reading(
+            has_rows["extension_requests"], ExtensionRequest.objects.select_related("decided_by")
+        )))
+    return list(forwardings)
 
 
 def _linking_context(problem: Problem, user, forwardings: list[Forwarding], *, has_linked: bool) -> dict:
@@ -162,8 +172,8 @@ def _linking_context(problem: Problem, user, forwardings: list[Forwarding], *, h
     visible = Problem.objects.visible_to(user)
     context = {
         "main_case": visible.filter(pk=problem.linked_to_id).first() if problem.linked_to_id else None,
-        "linked_problems": _rows(has_linked, visible.filter(linked_to=problem).order_by("raised_on", "pk")
-                                 .prefetch_related("constituents")),
+        "linked_problems": list(visible.filter(linked_to=problem).order_by("raised_on", "pk")
+                                .prefetch_related("constituents")) if has_linked else [],
         "similar": [],
     }
     can_link = (
