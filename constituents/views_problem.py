@@ -74,7 +74,8 @@ def problem_detail(request, pk: int):
                   if has_rows["follow_ups"] else [])
     feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion")) if has_rows["feedbacks"] else []
     history = _distinct_steps(
-        problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
+        problem.history.select_related("history_user").only(*_HISTORY_FIELDS)
+        .order_by("-history_date", "-history_id")[:100]
     )
     today = timezone.localdate()
     current = [f for f in forwardings if f.round == problem.round]
@@ -106,6 +107,12 @@ def problem_detail(request, pk: int):
         "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
     })
 
+
+# What the 操作记录 and 办理经过 read of each past version of the problem (not its text, nor the rest).
+_HISTORY_FIELDS = (
+    "history_id", "history_date", "history_change_reason", "state", "state_since", "result_on", "result_summary",
+    "reopen_reason", "history_user__username", "history_user__first_name", "history_user__last_name",
+)
 
 # The page's lists, each read only when it has a row: most problems have no 延期, 督办, 反馈, 回访,
 # 议案建议 or linked problems yet, and one round trip that says which lists are empty costs less
