@@ -1,4 +1,4 @@
-"""The problem page (群众诉求详情): its sections read in one query each, its timeline, its rows.
+"""The problem page (群众诉求详情): its lists, each read only when it has a row, and its timeline.
 
 The rows' markup is built in Python (problem_rows.py); the page's template places it.
 """
@@ -82,7 +82,8 @@ def problem_detail(request, pk: int):
     problem.current_forwardings = current
     problem_overdue = problem.state in (State.FORWARDED, State.HANDLING) and any(f.is_overdue(today) for f in current)
     extensions = sorted((extension for f in forwardings for extension in f.extension_requests.all()),
-                        key=lambda extension: (extension.requested_on, extension.pk), reverse=True)
+                        key=lambda extension: (extension.requested_on, extension.pk),
+                        reverse=True) if has_rows["extension_requests"] else []
     actions = _available_actions(problem, current, request.user)
     return render(request, "constituents/problem_detail.html", {
         "problem": problem,

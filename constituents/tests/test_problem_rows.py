@@ -288,3 +288,20 @@ def test_problem_page_queries_do_not_grow_with_any_list(client_of, liaison_a, st
 
     for user in (liaison_a, staff_user, deputy_a.user):
         assert_flat_queries(client_of(user), problem.get_absolute_url(), grow=grow, cap=20)
+
+
+@pytest.mark.django_db
+def test_problem_page_queries_do_not_grow_with_forwardings_of_a_closed_case(client_of, staff_user, deputy_a,
+                                                                            liaison_a, assert_flat_queries):
+    """A resolved problem's forwardings, none with an extension or a file: nothing is read per forwarding."""
+    problem = drive(register(deputy_a, liaison_a), State.RESOLVED, liaison_a)
+    forwarding = problem.forwardings.get()
+
+    def grow():
+        for _ in range(3):
+            Forwarding.objects.create(problem=problem, department=DepartmentFactory(), round=problem.round,
+                                      status=Forwarding.Status.REPLIED, forwarded_on=forwarding.forwarded_on,
+                                      deadline=forwarding.deadline, replied_on=forwarding.replied_on,
+                                      reply_text="已办结", result_class="A")
+
+    assert_flat_queries(client_of(staff_user), problem.get_absolute_url(), grow=grow, cap=20)
