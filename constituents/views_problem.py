@@ -61,8 +61,9 @@ def problem_detail(request, pk: int):
     forwardings = _forwardings(problem, has_rows)
     # Files show under a reply only.
     files = {}
-    if has_rows["attachments"]:
-        for file in ForwardingAttachment.objects.filter(forwarding__in=[f for f in forwardings if f.replied_on]):
+    replied = [f for f in forwardings if f.replied_on]
+    if has_rows["attachments"] and replied:
+        for file in ForwardingAttachment.objects.filter(forwarding__in=replied):
             files.setdefault(file.forwarding_id, []).append(file)
     # Read once, for the 回访 card and for the 发回重办 step of a fed-back problem (_available_actions).
     if has_rows["callbacks"] or problem.state == State.FED_BACK:
