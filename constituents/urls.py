@@ -7,6 +7,7 @@ from . import (
     views_casework,
     views_coverage,
     views_department,
+    views_problem,
     views_suggestions,
 )
 
@@ -31,7 +32,7 @@ urlpatterns = [
     path("problems/new/", views_casework.problem_create, name="problem_create"),
     path("problems/bulk/", views_bulk.problem_bulk, name="problem_bulk"),
     path("problems/common/", views_casework.common_problems, name="common_problems"),
-    path("problems/<int:pk>/", views_casework.problem_detail, name="problem_detail"),
+    path("problems/<int:pk>/", views_problem.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/link/", views_casework.problem_link, name="problem_link"),
     path("problems/<int:pk>/<slug:step>/", views_casework.problem_step, name="problem_step"),
     # 承办单位工作台

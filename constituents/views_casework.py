@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -58,22 +55,6 @@ from .models import (
 from .permissions import department_ids, is_proxy, may, refused
 
 State = Problem.State
-
-# What each audited action means, for people (the dotted names stay in the database).
-ACTION_LABELS = {
-    "constituents.problem.registered": "登记诉求",
-    "constituents.problem.updated": "修改登记内容",
-    "constituents.problem.forwarded": "转交有关部门",
-    "constituents.problem.handling": "部门受理，开始办理",
-    "constituents.problem.returned": "部门退办，待重新转交",
-    "constituents.problem.resolved": "办结",
-    "constituents.problem.unsolvable": "登记为暂不能解决",
-    "constituents.problem.fed_back": "已向反映人反馈",
-    "constituents.problem.reopened": "选民不满意，重新办理",
-    "constituents.problem.suggestion_replied": "议案/建议答复送达",
-    "constituents.problem.sent_back": "回访不满意，发回重办",
-}
-
 
 @login_required
 def problem_list(request):
@@ -135,136 +116,6 @@ def problem_create(request):
             return redirect(problem)
     return render(request, "constituents/problem_form.html", {"form": form, "constituency": constituency,
                                                               "constituencies": constituencies})
-
-
-def _proxy(contact: str) -> str:
-    return f"（代录，部门联系人：{contact}）" if contact else ""
-
-
-@dataclass
-class TimelineEntry:
-    day: dt.date
-    title: str
-    detail: str = ""
-    tone: str = "secondary"
-
-
-def _timeline(problem: Problem, forwardings, follow_ups, feedbacks, history) -> list[TimelineEntry]:
-    entries = [TimelineEntry(problem.raised_on, f"群众反映（{problem.get_source_display()}）", problem.text[:80], "primary")]
-    for f in forwardings:
-        deadline = f"答复期限{f.deadline:%Y年%-m月%-d日}" + ("（估算，未含调休）" if f.deadline_is_estimate else "")
-        entries.append(TimelineEntry(f.forwarded_on, f"转交{f.department.name}", deadline, "info"))
-        if f.accepted_on:
-            entries.append(TimelineEntry(f.accepted_on, f"{f.department.name}签收，开始办理{_proxy(f.accept_proxy_contact)}",
-                                         "", "info"))
-        if f.reminded_on:  # the latest 催办 (each one is in the forwarding's history)
-            entries.append(TimelineEntry(f.reminded_on, f"催办{f.department.name}", "", "dark"))
-        if f.returned_on:
-            entries.append(TimelineEntry(f.returned_on, f"{f.department.name}退办{_proxy(f.return_proxy_contact)}",
-                                         f.return_reason, "warning"))
-        if f.replied_on:
-            entries.append(TimelineEntry(
-                f.replied_on, f"{f.department.name}答复（{f.get_result_class_display()}）{_proxy(f.reply_proxy_contact)}",
-                f.reply_text, "success",
-            ))
-    for follow_up in follow_ups:
-        whom = f"（{follow_up.forwarding.department.name}）" if follow_up.forwarding_id else ""
-        entries.append(TimelineEntry(
-            follow_up.followed_on, f"督办：{follow_up.get_method_display()}{whom}",
-            f"部门答复情况：{follow_up.department_said}", "dark",
-        ))
-    for row in history:
-        reason = row.history_change_reason or ""
-        if reason in ("constituents.problem.resolved", "constituents.problem.unsolvable",
-                      "constituents.problem.reopened", "constituents.problem.suggestion_replied",
-                      "constituents.problem.sent_back"):
-            new_round = reason.endswith(("reopened", "sent_back"))
-            detail = row.reopen_reason if new_round else row.result_summary
-            day = row.result_on if not new_round and row.result_on else row.state_since
-            entries.append(TimelineEntry(day, ACTION_LABELS[reason], detail, "success"))
-    for feedback in feedbacks:
-        if feedback.status == ProblemFeedback.Status.DONE:
-            who = feedback.constituent.masked_name if feedback.constituent_id else "反映人"
-            entries.append(TimelineEntry(
-                feedback.told_on, f"已告知{who}（{feedback.get_method_display()}）", feedback.note, "success"
-            ))
-    entries.sort(key=lambda entry: entry.day)
-    return entries
-
-
-def _distinct_steps(rows) -> list:
-    """History rows, newest first, without the echo a many-to-many change leaves after its save."""
-    result = []
-    for row in rows:
-        row.action_label = ACTION_LABELS.get(row.history_change_reason or "", "修改")
-        if result and (result[-1].history_change_reason, result[-1].state) == (row.history_change_reason, row.state):
-            continue
-        result.append(row)
-    return result
-
-
-@login_required
-def problem_detail(request, pk: int):
-    problem = get_object_or_404(
-        Problem.objects.visible_to(request.user).select_related(
-            "group", "deputy", "constituency", "community", "visit", "registered_by"
-        ),
-        pk=pk,
-    )
-    if request.user.is_department:
-        # A department sees its own forwarding of the problem, never the constituents or other departments.
-        mine = problem.forwardings.filter(department_id__in=department_ids(request.user)).order_by("-round", "-pk")
-        return redirect("constituents:forwarding_detail", mine.values_list("pk", flat=True).first())
-    forwardings = list(problem.forwardings.select_related("department", "forwarded_by")
-                       .prefetch_related("attachments", "extension_requests").order_by("forwarded_on", "pk"))
-    follow_ups = list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
-    feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion"))
-    history = _distinct_steps(
-        problem.history.select_related("history_user").order_by("-history_date", "-history_id")[:100]
-    )
-    today = timezone.localdate()
-    current = [f for f in forwardings if f.round == problem.round]
-    problem.current_forwardings = current
-    return render(request, "constituents/problem_detail.html", {
-        "extensions": ExtensionRequest.objects.filter(forwarding__problem=problem)
-        .select_related("forwarding__department", "requested_by", "decided_by"),
-        "callbacks": problem.callbacks.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
-        "problem": problem,
-        "forwardings": forwardings,
-        "current_forwardings": current,
-        "follow_ups": follow_ups,
-        "feedbacks": feedbacks,
-        "pending_feedbacks": [f for f in feedbacks if f.status == ProblemFeedback.Status.PENDING],
-        "constituents": problem.constituents.select_related("community"),
-        "suggestions": problem.suggestions.all(),
-        "timeline": _timeline(problem, forwardings, follow_ups, feedbacks, reversed(history)),
-        "history_rows": history,
-        "today": today,
-        "actions": _available_actions(problem, current, request.user),
-        **_linking_context(problem, request.user, forwardings),
-        "any_estimate": any(f.deadline_is_estimate and f.is_open for f in current),
-        "problem_overdue": problem.state in (State.FORWARDED, State.HANDLING)
-        and any(f.is_overdue(today) for f in current),
-    })
-
-
-def _linking_context(problem: Problem, user, forwardings: list[Forwarding]) -> dict:
-    """并入 on the problem page: the case it follows, the problems that follow it, and — while it is
-    newly registered — the similar open cases it could be linked into (相似诉求)."""
-    visible = Problem.objects.visible_to(user)
-    context = {
-        "main_case": visible.filter(pk=problem.linked_to_id).first() if problem.linked_to_id else None,
-        "linked_problems": list(visible.filter(linked_to=problem).order_by("raised_on", "pk")
-                                .prefetch_related("constituents")),
-        "similar": [],
-    }
-    can_link = (
-        problem.linked_to_id is None and problem.state == State.REGISTERED and problem.round == 1
-        and not forwardings and not context["linked_problems"] and may(user, "link", problem=problem)[0]
-    )
-    if can_link:
-        context["similar"] = selectors.similar_problems(visible, problem=problem)
-    return context
 
 
 @require_write
