@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.html import conditional_escape as _e
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
 
+from liaison.cells import long_date, truncated
 from liaison.links import reverse_pk
 
 from .models import CallbackResult, ExtensionRequest, ProblemFeedback
@@ -26,7 +26,7 @@ from .models import CallbackResult, ExtensionRequest, ProblemFeedback
 
 def day(value: dt.date | None) -> str:
     """As `{{ value|date:"Y年n月j日" }}`: nothing for no date."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+    return long_date(value) if value else ""
 
 
 def _moment(value: dt.datetime) -> str:
@@ -37,7 +37,7 @@ def _moment(value: dt.datetime) -> str:
 
 def _cut(text: str, length: int) -> str:
     """As `{{ text|truncatechars:length }}`."""
-    return _e(Truncator(text).chars(length))
+    return _e(truncated(text, length))
 
 
 def action_buttons(problem_id: int, actions: Iterable[tuple[str, str]]) -> SafeString:
