@@ -56,12 +56,18 @@ from .permissions import department_ids, is_proxy, may, refused
 
 State = Problem.State
 
+# What a row of the list reads (list_rows.problem_row, _next_action, may()): not the texts of the
+# result, the reasons or the timestamps, nor a deputy's or group's other columns (perf, issue 11).
+LIST_FIELDS = ("source", "state", "text", "category", "is_livelihood", "raised_on", "round", "open_deadline",
+               "linked_to_id", "group__name", "deputy__name")
+
+
 @login_required
 def problem_list(request):
     if wants_xlsx(request):
         return export_list(request, "problems")
     today = timezone.localdate()
-    base = Problem.objects.visible_to(request.user).select_related("group", "deputy")
+    base = Problem.objects.visible_to(request.user).select_related("group", "deputy").only(*LIST_FIELDS)
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
     page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
     problems = list(page)
