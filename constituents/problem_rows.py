@@ -16,9 +16,8 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.html import conditional_escape as _e
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
 
-from liaison.cells import long_date, truncated
+from liaison.cells import long_date, long_moment, truncated
 from liaison.links import reverse_pk
 
 from .models import CallbackResult, ExtensionRequest, ProblemFeedback
@@ -27,12 +26,6 @@ from .models import CallbackResult, ExtensionRequest, ProblemFeedback
 def day(value: dt.date | None) -> str:
     """As `{{ value|date:"Y年n月j日" }}`: nothing for no date."""
     return long_date(value) if value else ""
-
-
-def _moment(value: dt.datetime) -> str:
-    """As `{{ value|date:"Y年n月j日 H:i" }}`, in the current time zone."""
-    local = template_localtime(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def _cut(text: str, length: int) -> str:
@@ -197,7 +190,7 @@ def timeline_items(entries) -> SafeString:
 def history_rows(rows) -> SafeString:
     """操作记录: when (local time), who (系统 for no one), what, and the state it left."""
     cells = "".join(
-        f'<tr><td class="text-nowrap small card-second">{_moment(row.history_date)}</td>'
+        f'<tr><td class="text-nowrap small card-second">{long_moment(row.history_date)}</td>'
         f'<td class="small">{_e((row.history_user.display_name if row.history_user else "") or "系统")}</td>'
         f'<td class="card-wide">{_e(row.action_label)}</td>'
         f'<td class="small card-labelled">{_e(row.get_state_display())}</td></tr>\n  '

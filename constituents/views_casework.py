@@ -145,9 +145,10 @@ def problem_link(request, pk: int):
     return redirect(problem.get_absolute_url())
 
 
-def _available_actions(problem: Problem, current: list[Forwarding], user=None) -> list[tuple[str, str]]:
-    """The steps the state machine allows now and the role table allows this person, as (action, label)."""
-    actions = _state_actions(problem, current)
+def _available_actions(problem: Problem, current: list[Forwarding], user=None, **facts) -> list[tuple[str, str]]:
+    """The steps the state machine allows now and the role table allows this person, as (action, label);
+    `facts` as _state_actions takes them, where the caller knows them already."""
+    actions = _state_actions(problem, current, **facts)
     if user is None:
         return actions
     return [(step, label) for step, label in actions if may(user, step, problem=problem)[0]]

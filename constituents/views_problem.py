@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
@@ -66,11 +66,10 @@ def problem_detail(request, pk: int):
         for file in ForwardingAttachment.objects.filter(forwarding__in=replied):
             files.setdefault(file.forwarding_id, []).append(file)
     # Read once, for the 回访 card and for the 发回重办 step of a fed-back problem (_available_actions).
-    if has_rows["callbacks"] or problem.state == State.FED_BACK:
-        prefetch_related_objects([problem], Prefetch("callbacks", _reading(
-            has_rows["callbacks"],
-            Callback.objects.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
-        )))
+    if has_rows["callbacks"]:
+        prefetch_related_objects([problem], Prefetch(
+            "callbacks", Callback.objects.select_related("constituent", "recorded_by").order_by("-round", "called_on"),
+        ))
     follow_ups = (list(problem.follow_ups.select_related("forwarding__department", "recorded_by"))
                   if has_rows["follow_ups"] else [])
     feedbacks = list(problem.feedbacks.select_related("constituent", "suggestion")) if has_rows["feedbacks"] else []
@@ -81,11 +80,14 @@ def problem_detail(request, pk: int):
     today = timezone.localdate()
     current = [f for f in forwardings if f.round == problem.round]
     problem.current_forwardings = current
-    problem_overdue = problem.state in (State.FORWARDED, State.HANDLING) and any(f.is_overdue(today) for f in current)
+    problem_overdue = problem.is_overdue(today, current=current)
     extensions = sorted((extension for f in forwardings for extension in f.extension_requests.all()),
                         key=lambda extension: (extension.requested_on, extension.pk),
                         reverse=True) if has_rows["extension_requests"] else []
-    actions = _available_actions(problem, current, request.user)
+    # A list with no row has no pending extension and no callback to send back: no need to read it.
+    facts = {**({} if has_rows["extension_requests"] else {"pending_extension": False}),
+             **({} if has_rows["callbacks"] else {"awaiting_send_back": False})}
+    actions = _available_actions(problem, current, request.user, **facts)
     return render(request, "constituents/problem_detail.html", {
         "problem": problem,
         "actions": actions,
@@ -155,23 +157,15 @@ def _lists_with_rows(problem_id: int) -> dict[str, bool]:
         return {name: bool(found) for (name, _model, _column), found in zip(_LISTS, cursor.fetchone(), strict=True)}
 
 
-def _reading(has_rows: bool, queryset: QuerySet) -> QuerySet:
-    """What a prefetch of the list reads: nothing when it has no row (a bare empty queryset, which
-    runs no query and is cheap to build, so that `.all()` on the relation reads nothing either)."""
-    return queryset if has_rows else queryset.model._default_manager.none()
-
-
 def _forwardings(problem: Problem, has_rows: dict[str, bool]) -> list[Forwarding]:
     """The problem's forwardings, each with its 延期申请."""
     if not has_rows["forwardings"]:
         return []
     forwardings = problem.forwardings.select_related("department").order_by("forwarded_on", "pk")
-    # The 审批延期 step (_available_actions) looks at the extensions of an open problem's forwardings:
-    # read them for it even when there is none, which costs no query.
-    if has_rows["extension_requests"] or problem.state in (State.FORWARDED, State.HANDLING):
-        forwardings = forwardings.prefetch_related(Prefetch("extension_requests", _reading(
-            has_rows["extension_requests"], ExtensionRequest.objects.select_related("decided_by")
-        )))
+    if has_rows["extension_requests"]:
+        forwardings = forwardings.prefetch_related(Prefetch(
+            "extension_requests", ExtensionRequest.objects.select_related("decided_by"),
+        ))
     return list(forwardings)
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from html import escape
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.text import Truncator
@@ -39,3 +40,9 @@ def truncated(value: str, length: int) -> str:
 def long_date(day: dt.date) -> str:
     """2026年11月28日, as `|date:"Y年n月j日"` prints a date (a datetime: convert it to local time first)."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def long_moment(moment: dt.datetime) -> str:
+    """2026年11月28日 09:05, as `|date:"Y年n月j日 H:i"` prints a stored time, in the local time zone."""
+    local = timezone.localtime(moment)
+    return f"{long_date(local)} {local:%H:%M}"

@@ -21,6 +21,7 @@ from constituents.conf import casework_setting
 from constituents.models import AskType, ContactActivity, Forwarding, Problem, Suggestion
 from constituents.selectors import with_year_counts
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
+from liaison.cells import long_date
 from liaison.urls_abs import absolute_url
 from mailbox.models import Letter, Mailbox, QuarterlySummary
 from mailbox.selectors import quarter_rollup
@@ -34,8 +35,7 @@ from .rendering import Document, document_response, inline_row_limit, render_by_
 
 
 def _date_label(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.year}年{day.month}月{day.day}日"
+    return long_date(dt.date.fromisoformat(iso))
 
 
 def _shares(pairs, total: int) -> list[tuple[str, int, str]]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus, Term
 from liaison.audit import audited
+from liaison.cells import long_date
 from liaison.notifications import Notice, notify_many
 
 from . import rotation
@@ -36,8 +37,6 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _is_manager(user) -> bool:
@@ -201,7 +200,7 @@ def _written_notice(plan: RotationPlan, deputy: Deputy) -> Notice | None:
         return None
     return Notice(
         recipient_id=deputy.user_id,
-        title=f"请于{cn_date(plan.written_deadline)}前提交{plan.year}年书面履职情况报告",
+        title=f"请于{long_date(plan.written_deadline)}前提交{plan.year}年书面履职情况报告",
         body=f"{plan.group.name}{plan.year}年述职安排已落实，您今年不安排当面述职，"
              f"请撰写书面履职情况报告，由代表组审查后报区人大代表联络工委备案。",
         url=reverse("reports:written_start"),
@@ -333,7 +332,7 @@ def meeting_record(
         errors["held_on"] = f"述职日期应在{plan.year}年内。"
     elif plan.confirmed_at and held_on < timezone.localdate(plan.confirmed_at):
         errors["held_on"] = (
-            f"述职日期早于述职安排落实日期（{cn_date(timezone.localdate(plan.confirmed_at))}），请核对。"
+            f"述职日期早于述职安排落实日期（{long_date(timezone.localdate(plan.confirmed_at))}），请核对。"
         )
     elif held_on > _today():
         errors["held_on"] = "述职日期不能晚于今天；述职会开过之后再登记。"
@@ -440,7 +439,7 @@ def rectification_add(
     if owner.user_id:
         notify_many([Notice(
             recipient_id=owner.user_id, title=f"新的整改事项：{issue[:30]}",
-            body=f"选民评议后提出的整改事项，期限{cn_date(due_on)}。", url=item.get_absolute_url(),
+            body=f"选民评议后提出的整改事项，期限{long_date(due_on)}。", url=item.get_absolute_url(),
             dedupe_key=f"reports.rectification.added:{item.pk}",
         )])
     return item

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from liaison.cells import text as _number
 
 register = template.Library()
 
@@ -19,8 +20,6 @@ _RATES = ("response_rate", "on_time_reply_rate", "solved_rate")
 _RATES_AFTER = ("first_time_solved_rate", "sent_back_rate")
 
 
-def _number(value) -> str:
-    return conditional_escape(value)
 
 
 def _percent(value) -> str:
@@ -54,7 +53,7 @@ def figure_cells(row) -> str:
 def department_row(row, problem_list_url: str, year) -> str:
     """One department's row: its rank (or 件数不足), its name linking to its cases that year, its figures."""
     rank = _number(_get(row, "rank")) if _get(row, "ranked") else '<span class="text-muted small">件数不足</span>'
-    link = f"{conditional_escape(problem_list_url)}?department={_number(_get(row, 'id'))}&amp;year={_number(year)}"
+    link = f"{_number(problem_list_url)}?department={_number(_get(row, 'id'))}&amp;year={_number(year)}"
     return mark_safe(
         f"\n<tr><td>{rank}</td>\n"
         f'<td><a href="{link}">{_number(_get(row, "name"))}</a></td>{figure_cells(row)}\n'

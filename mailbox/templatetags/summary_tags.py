@@ -8,9 +8,9 @@ place it is written; mailbox/tests/test_rollup_rows.py states each cell.
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from liaison.cells import long_moment
 from liaison.cells import text as escape
 from liaison.links import reverse_pk
 
@@ -26,9 +26,8 @@ def rollup_row(group, summary) -> str:
         state = ('<span class="badge text-bg-success">已报送</span>' if summary.is_submitted
                  else '<span class="badge text-bg-warning">草稿，未报送</span>')
         if summary.submitted_at:
-            at = timezone.localtime(summary.submitted_at)
             by = summary.submitted_by.display_name if summary.submitted_by_id is not None else ""
-            submitted = f"{at.year}年{at.month}月{at.day}日 {at.hour:02d}:{at.minute:02d}（{escape(by)}）"
+            submitted = f"{long_moment(summary.submitted_at)}（{escape(by)}）"
         else:
             submitted = "—"
         links = (f'<a href="{reverse_pk("mailbox:summary_detail", summary.pk)}">查看清单</a> · '
