@@ -321,6 +321,9 @@ class Problem(models.Model):
         UNSOLVABLE = "unsolvable", "暂不能解决"
         FED_BACK = "fed_back", "已反馈"
 
+    # While departments hold the case: the states in which a deadline can run out.
+    WITH_DEPARTMENTS = (State.FORWARDED, State.HANDLING)
+
     class Outcome(models.TextChoices):
         RESOLVED = "resolved", "已解决"
         UNSOLVABLE = "unsolvable", "暂不能解决"
@@ -463,7 +466,7 @@ class Problem(models.Model):
     def is_overdue(self, today: dt.date, *, current: list | None = None) -> bool:
         """A department of this round is past its reply deadline (uses prefetched forwardings when
         present, or `current`: this round's forwardings, already read)."""
-        if self.state not in (self.State.FORWARDED, self.State.HANDLING):
+        if self.state not in self.WITH_DEPARTMENTS:
             return False
         if current is None:
             current = [f for f in self.forwardings.all() if f.round == self.round]
@@ -484,10 +487,15 @@ class Problem(models.Model):
 
     @property
     def display_state(self) -> str:
-        """Staff-facing state; a registered problem whose departments returned it waits for re-forwarding."""
-        if self.state == self.State.REGISTERED and self.round > 1:
+        return self.display_state_of(self.state, self.round)
+
+    @classmethod
+    def display_state_of(cls, state: str, round_: int) -> str:
+        """Staff-facing state; a registered problem whose departments returned it waits for re-forwarding.
+        From the values alone, for lists that read rows with values()."""
+        if state == cls.State.REGISTERED and round_ > 1:
             return "待重新办理"
-        return _STATE_LABELS.get(self.state, self.state)  # get_state_display() without its per-call dict
+        return _STATE_LABELS.get(state, state)  # get_state_display() without its per-call dict
 
 
 _STATE_LABELS = dict(Problem.State.choices)
@@ -516,7 +524,7 @@ def overdue_condition(today: dt.date) -> models.Q:
     """
     return models.Q(
         status__in=Forwarding.OPEN_STATUSES, deadline__lt=today,
-        problem__state__in=[Problem.State.FORWARDED, Problem.State.HANDLING],
+        problem__state__in=Problem.WITH_DEPARTMENTS,
         round=models.F("problem__round"),
     )
 

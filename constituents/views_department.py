@@ -20,7 +20,6 @@ from .conf import casework_setting
 from .models import Forwarding, ForwardingAttachment, Problem
 from .permissions import may
 
-OPEN_PROBLEM_STATES = [Problem.State.FORWARDED, Problem.State.HANDLING]
 SHOWN_PER_GROUP = 100
 
 
@@ -38,7 +37,7 @@ def workspace(request):
     today = timezone.localdate()
     horizon, _estimate = add_working_days(today, casework_setting("DUE_SOON_WORKING_DAYS"))
     listed = mine.select_related("problem__constituency", "department").order_by("deadline", "pk")
-    open_cases = listed.filter(status__in=Forwarding.OPEN_STATUSES, problem__state__in=OPEN_PROBLEM_STATES)
+    open_cases = listed.filter(status__in=Forwarding.OPEN_STATUSES, problem__state__in=Problem.WITH_DEPARTMENTS)
     groups = [
         ("overdue", "已超期", "danger", open_cases.filter(deadline__lt=today)),
         ("due_soon", "3个工作日内到期", "warning", open_cases.filter(deadline__gte=today, deadline__lte=horizon)),
@@ -49,13 +48,13 @@ def workspace(request):
         ("answered", "已答复", "success", listed.filter(status=Forwarding.Status.REPLIED).order_by("-replied_on", "-pk")),
     ]
     counts = mine.aggregate(
-        overdue=Count("pk", filter=Q(status__in=Forwarding.OPEN_STATUSES, problem__state__in=OPEN_PROBLEM_STATES,
+        overdue=Count("pk", filter=Q(status__in=Forwarding.OPEN_STATUSES, problem__state__in=Problem.WITH_DEPARTMENTS,
                                      deadline__lt=today)),
-        due_soon=Count("pk", filter=Q(status__in=Forwarding.OPEN_STATUSES, problem__state__in=OPEN_PROBLEM_STATES,
+        due_soon=Count("pk", filter=Q(status__in=Forwarding.OPEN_STATUSES, problem__state__in=Problem.WITH_DEPARTMENTS,
                                       deadline__gte=today, deadline__lte=horizon)),
-        new=Count("pk", filter=Q(status=Forwarding.Status.PENDING, problem__state__in=OPEN_PROBLEM_STATES,
+        new=Count("pk", filter=Q(status=Forwarding.Status.PENDING, problem__state__in=Problem.WITH_DEPARTMENTS,
                                  deadline__gt=horizon)),
-        signed=Count("pk", filter=Q(status=Forwarding.Status.HANDLING, problem__state__in=OPEN_PROBLEM_STATES,
+        signed=Count("pk", filter=Q(status=Forwarding.Status.HANDLING, problem__state__in=Problem.WITH_DEPARTMENTS,
                                     deadline__gt=horizon)),
         returned=Count("pk", filter=Q(status=Forwarding.Status.RETURNED)),
         answered=Count("pk", filter=Q(status=Forwarding.Status.REPLIED)),
@@ -74,7 +73,7 @@ def _actions(user, forwarding: Forwarding) -> list[tuple[str, str]]:
     """The department's steps on this forwarding that its state and the role table allow now."""
     problem = forwarding.problem
     candidates = []
-    if forwarding.round == problem.round and problem.state in OPEN_PROBLEM_STATES and forwarding.is_open:
+    if forwarding.round == problem.round and problem.state in Problem.WITH_DEPARTMENTS and forwarding.is_open:
         if forwarding.status == Forwarding.Status.PENDING:
             candidates.append(("accept", "签收"))
         if forwarding.status == Forwarding.Status.HANDLING and problem.state == Problem.State.HANDLING:

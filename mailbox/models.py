@@ -16,8 +16,6 @@ from liaison.models import ScopedQuerySet
 
 from .weeks import Week
 
-PROBLEM_STATES = dict(Problem.State.choices)
-
 
 class MailboxQuerySet(ScopedQuerySet):
     group_path = "constituency__group"
@@ -274,8 +272,7 @@ class Letter(models.Model):
             return "待代表回复"
         if problem_state == Problem.State.REGISTERED:
             return "代表已回复，待转交"
-        # Problem.display_state of a problem past registration: its state's label.
-        return PROBLEM_STATES.get(problem_state, problem_state)
+        return Problem.display_state_of(problem_state, 1)  # past registration: the round does not show
 
     def public_stage(self) -> str:
         """Plain words for the public tracking page."""

@@ -33,7 +33,6 @@ from ..models import Forwarding, Problem
 
 logger = logging.getLogger(__name__)
 
-OPEN_PROBLEM_STATES = (Problem.State.FORWARDED, Problem.State.HANDLING)
 
 
 def open_deadline_expression():
@@ -43,7 +42,7 @@ def open_deadline_expression():
                                   status__in=Forwarding.OPEN_STATUSES)
         .order_by().values("problem_id").annotate(earliest=Min("deadline")).values("earliest")
     )
-    return Case(When(state__in=OPEN_PROBLEM_STATES, then=Subquery(earliest)), default=Value(None),
+    return Case(When(state__in=Problem.WITH_DEPARTMENTS, then=Subquery(earliest)), default=Value(None),
                 output_field=DateField())
 
 
