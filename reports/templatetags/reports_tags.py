@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import template
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from ..models import DutyMeeting, RectificationItem, RotationEntry, RotationPlan, WrittenReport
@@ -132,10 +131,10 @@ def public_report_rows(page) -> str:
     """The public list's entries (reports/public_list.html) from the rows public_list selects, as a
     voter reads them: who and which kind, the year, the term, group, constituency and meeting day.
     Written here, once, rather than as a loop in the template (perf, issue 11)."""
-    from django.template.defaultfilters import date
     from django.utils.safestring import mark_safe
 
-    from liaison.cells import text
+    from liaison.cells import long_date, text
+    from liaison.links import reverse_pk
 
     from ..models import PublishedReport
 
@@ -146,8 +145,8 @@ def public_report_rows(page) -> str:
         if report["constituency_name"]:
             where += f" · {text(report['constituency_name'])}"
         if report["held_on"]:
-            where += f" · {text(date(report['held_on'], 'Y年n月j日'))}当面述职"
-        url = reverse("reports:public_detail", args=[report["pk"]])
+            where += f" · {long_date(report['held_on'])}当面述职"
+        url = reverse_pk("reports:public_detail", report["pk"])
         entries.append(
             f'\n<a class="list-group-item list-group-item-action" href="{text(url)}">\n'
             f'  <div class="d-flex w-100 justify-content-between flex-wrap"><strong>{text(report["deputy_name"])} · '
