@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 
 import requests
@@ -271,8 +272,18 @@ def hammer(sessions: list[tuple[requests.Session, str]], path: str, seconds: flo
     return sample
 
 
-def pages(scale: str) -> list[tuple[str, str | None, str]]:
-    """(label, account, path) — ids are looked up in the scale's database."""
+def followed(session: requests.Session, base: str, path: str, link: str) -> str:
+    """The address of the link labelled `link` on the page at `path`."""
+    html = session.get(base + path, timeout=300).text
+    found = re.search(r'href="(\?[^"]*)">' + re.escape(link) + "</a>", html)
+    if not found:
+        raise SystemExit(f"no {link} link on {path}")
+    return path.split("?")[0] + unescape(found.group(1))
+
+
+def pages(scale: str) -> list[tuple[str, str | None, str | tuple[str, str]]]:
+    """(label, account, path) — ids are looked up in the scale's database; a path (page, link) is
+    the address of that link on that page."""
     import psycopg2
 
     conn = psycopg2.connect(f"{PG}/{database_name(scale)}")
@@ -294,7 +305,10 @@ def pages(scale: str) -> list[tuple[str, str | None, str]]:
         ("staff home", "staff", "/"),
         ("staff case list p1", "staff", "/constituents/problems/"),
         ("staff case list filtered", "staff", "/constituents/problems/?state=handling&category=transport"),
-        ("staff case list deep", "staff", "/constituents/problems/?page=600"),
+        # Page 600, as a clerk reaches it by "下一页" from page 599 (the link seeks from the sort key of
+        # page 599's last row), and as a typed or bookmarked ?page=600 (OFFSET over the ids).
+        ("staff case list deep, by link", "staff", ("/constituents/problems/?page=599", "下一页")),
+        ("staff case list deep, typed", "staff", "/constituents/problems/?page=600"),
         ("overdue list", "staff", "/constituents/problems/?view=overdue"),
         ("quarterly roll-up", "staff", "/mailbox/summaries/"),
         ("committee board", "committee", "/mailbox/issues/"),
@@ -315,6 +329,8 @@ def measure_pages(scale: str, seconds: float, rounds: int) -> list[dict]:
         # middleware cost before a page does anything of its own (the floor itself is anonymous).
         for label, account, path in [("floor, signed in (staff)", "staff", "/bench/floor/"), *pages(scale)]:
             sessions = [(s, base) for s in accounts[account]]
+            if isinstance(path, tuple):
+                path = followed(sessions[0][0], base, *path)
             hammer(sessions[:1], path, 0)  # warm the worker's caches once
             floor, page = Sample(), Sample()
             for _ in range(rounds):

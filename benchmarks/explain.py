@@ -112,7 +112,7 @@ def _with_and_without(title: str, query: dict, indexes: list[str]) -> None:
 
     base = Problem.objects.select_related("group", "deputy", "constituency")
     queryset = ProblemFilter(query, queryset=base, user=None, today=timezone.localdate()).qs
-    statements = [(sql, params) for sql, params in captured(lambda: list(capped_page(queryset, 30, "1")))
+    statements = [(sql, params) for sql, params in captured(lambda: list(capped_page(queryset, 30, {"page": "1"})))
                   if "COUNT(" in sql or '"pk" FROM' in sql]
     for when in ("before", "after"):
         try:

@@ -69,7 +69,7 @@ def problem_list(request):
     today = timezone.localdate()
     base = Problem.objects.visible_to(request.user).select_related("group", "deputy").only(*LIST_FIELDS)
     problem_filter = ProblemFilter(request.GET, queryset=base, user=request.user, today=today)
-    page = capped_page(problem_filter.qs, 30, request.GET.get("page"))
+    page = capped_page(problem_filter.qs, 30, request.GET)
     problems = list(page)
     current = _page_forwardings(problems)
     facts = _round_facts(problems, current)

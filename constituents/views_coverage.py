@@ -31,7 +31,7 @@ def coverage_index(request):
         only = list(groups[:2])
         if len(only) == 1:
             return redirect(f"{reverse('constituents:coverage_group', args=[only[0].pk])}?year={year}")
-    page = capped_page(groups, 30, request.GET.get("page"))
+    page = capped_page(groups, 30, request.GET)
     constituencies = Constituency.objects.visible_to(user).filter(
         term__is_current=True, group__in=[group.pk for group in page]
     )

@@ -190,7 +190,7 @@ def audit_log(request):
         })
         return render(request, "liaison/audit/log.html", context)
     source, rows = _search(form)
-    page = capped_page(rows, PER_PAGE, request.GET.get("page"))
+    page = capped_page(rows, PER_PAGE, request.GET)
     header, body = _table(source, page.object_list)
     context.update({"source": source, "page": page, "header": header, "body": body})
     return render(request, "liaison/audit/log.html", context)

@@ -35,6 +35,7 @@ from django.http import FileResponse, HttpResponseRedirect, QueryDict
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import pagination
 from .audit import record_event
 from .models import AccessLog
 from .security import client_ip
@@ -87,7 +88,8 @@ def wants_xlsx(request) -> bool:
 def export_url(request) -> str:
     """This page with its filters, answered as a workbook (for the "导出 Excel" link)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for own in pagination.OWN:  # the page number and the sort key its link seeks from
+        query.pop(own, None)
     query[EXPORT_PARAM] = "xlsx"
     return f"{request.path}?{query.urlencode()}"
 
@@ -96,7 +98,8 @@ def filters_of(query: QueryDict) -> str:
     """The list's filters as a query string, without the page number and the export switch."""
     query = query.copy()
     query.pop(EXPORT_PARAM, None)
-    query.pop("page", None)
+    for own in pagination.OWN:
+        query.pop(own, None)
     return query.urlencode()
 
 

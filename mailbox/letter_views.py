@@ -98,7 +98,7 @@ def letter_list(request):
     stage, channel, group_id = request.GET.get("stage", ""), request.GET.get("channel", ""), id_param(request, "group")
     # A page's rows as the values they show (mailbox/templatetags/letter_tags.py), not five model
     # objects a row; counted and paged without the joins those values need.
-    page = capped_page(letters, 50, request.GET.get("page"), rows=letters.values(*LETTER_ROW))
+    page = capped_page(letters, 50, request.GET, rows=letters.values(*LETTER_ROW))
     return render(request, "mailbox/letter_list.html", {
         "page": page, "stages": STAGES, "stage": stage, "channels": Letter.Channel.choices, "channel": channel,
         "group_id": group_id, "export_url": export_url(request),

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from constituents.tests.factories import ProblemFactory
 from deputies.tests.factories import DeputyFactory
-from liaison.pagination import CappedPaginator
 
 
 def test_deputy_search_returns_only_whom_the_person_may_see(client_of, liaison_a, staff_user, deputy_a, deputy_b):
@@ -48,34 +47,6 @@ def test_letter_list_group_filter_is_a_search_box(client_of, staff_user, group_a
     html = client_of(staff_user).get(reverse("mailbox:letter_list"), {"group": group_a.pk}).content.decode()
     assert 'data-autocomplete-url="/autocomplete/groups/"' in html
     assert f'value="{group_a.name}"' in html
-
-
-def test_counts_stop_at_the_cap_and_say_so(deputy_a):
-    for _ in range(12):
-        ProblemFactory(deputy=deputy_a)
-    from constituents.models import Problem
-
-    # One per page, cap 5: counted to ten pages past the first (11), said as "11+".
-    paginator = CappedPaginator(Problem.objects.order_by("pk"), 1, page_number="1", cap=5)
-    assert paginator.count == 11 and paginator.count_label == "11+"
-    assert paginator.num_pages == 11
-    # A deeper page counts further: here to the end, and says the exact number.
-    deep = CappedPaginator(Problem.objects.order_by("pk"), 1, page_number="4", cap=5)
-    assert deep.get_page("4").number == 4 and deep.count_label == "12"
-
-
-def test_a_page_of_values_keeps_the_order_of_its_ids(deputy_a):
-    from constituents.models import Problem
-
-    made = [ProblemFactory(deputy=deputy_a, text=f"第{n}件") for n in range(5)]
-    problems = Problem.objects.order_by("-pk")
-    paginator = CappedPaginator(problems, 2, rows=problems.values("pk", "text", "group__name"))
-    assert list(paginator.get_page("2")) == [
-        {"pk": made[2].pk, "text": "第2件", "group__name": deputy_a.group.name},
-        {"pk": made[1].pk, "text": "第1件", "group__name": deputy_a.group.name},
-    ]
-    # The count does not make the rows' join.
-    assert "JOIN" not in str(paginator.object_list.order_by()[:10].query)
 
 
 def test_staff_home_reads_stored_figures_and_says_when(client_of, staff_user, deputy_a):
