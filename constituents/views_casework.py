@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -60,6 +60,12 @@ State = Problem.State
 # result, the reasons or the timestamps, nor a deputy's or group's other columns (perf, issue 11).
 LIST_FIELDS = ("source", "state", "text", "category", "is_livelihood", "raised_on", "round", "open_deadline",
                "linked_to_id", "group__name", "deputy__name")
+
+
+# What a row reads of a current forwarding (list_rows._forwarding_cell, _state_actions, the overdue rule):
+# not the reply, the return reason or who recorded each step.
+FORWARDING_FIELDS = ("problem_id", "round", "status", "forwarded_on", "deadline", "deadline_is_estimate",
+                     "department__name")
 
 
 @login_required
@@ -168,12 +174,19 @@ def _page_forwardings(problems: list[Problem]) -> dict[int, list[Forwarding]]:
     evaluated for every row an OFFSET skips as well (seconds on a deep page of millions), and a
     prefetch builds a queryset per problem and per forwarding (perf, issue 11)."""
     current: dict[int, list[Forwarding]] = {p.pk: [] for p in problems}
-    rounds = {p.pk: p.round for p in problems}
+    if not problems:
+        return current
+    by_round: dict[int, list[int]] = {}
+    for problem in problems:
+        by_round.setdefault(problem.round, []).append(problem.pk)
+    this_round = Q()
+    for round_, ids in by_round.items():  # this round's forwardings only, not those of rounds before
+        this_round |= Q(problem_id__in=ids, round=round_)
     pending = ExtensionRequest.objects.filter(forwarding=OuterRef("pk"), status=ExtensionRequest.Status.PENDING)
-    for forwarding in (Forwarding.objects.filter(problem_id__in=list(current)).select_related("department")
-                       .annotate(has_pending_extension=Exists(pending)).order_by("forwarded_on", "pk")):
-        if forwarding.round == rounds[forwarding.problem_id]:
-            current[forwarding.problem_id].append(forwarding)
+    for forwarding in (Forwarding.objects.filter(this_round).select_related("department")
+                       .only(*FORWARDING_FIELDS).annotate(has_pending_extension=Exists(pending))
+                       .order_by("forwarded_on", "pk")):
+        current[forwarding.problem_id].append(forwarding)
     return current
 
 

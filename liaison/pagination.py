@@ -15,8 +15,10 @@ alone: the rows' joins are made for the page's rows only (a deferred join).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
@@ -25,6 +27,8 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 CAP = 10_000
+# How long "this list has more than CAP rows" is taken as known (seconds).
+CAPPED_FOR = 300
 # A typed ?page= beyond this is treated as this (a 30-digit page number must not reach SQL's LIMIT).
 MAX_PAGE = 100_000
 # The query parameters the links own; every other parameter (the filters) is kept as it came.
@@ -132,9 +136,19 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over a LIMITed subquery: stops after cap + 1 rows.
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        """COUNT(*) over a LIMITed subquery: stops after cap + 1 rows. That a list reaches the cap is
+        remembered for a few minutes (a list of 10,000 cases does not shrink below it between two
+        clicks), so paging through it counts once, not on every page."""
+        limited = self.object_list.order_by()[: self.cap + 1]
+        sql, params = limited.values("pk").query.sql_with_params()
+        key = "liaison:capped:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        if cache.get(key):
+            self.is_capped = True
+            return self.cap
+        counted = limited.count()
         self.is_capped = counted > self.cap
+        if self.is_capped:
+            cache.set(key, 1, CAPPED_FOR)
         return min(counted, self.cap)
 
     @property

@@ -146,3 +146,22 @@ def test_the_case_list_pages_by_its_links(client_of, staff_user, deputy_a):
     for pk in shown:
         assert reverse("constituents:problem_detail", args=[pk]) in second
     assert reverse("constituents:problem_detail", args=[Problem.objects.first().pk]) not in second
+
+
+def counts_run(paginator) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        paginator.get_page("1")
+    return sum("COUNT(" in query["sql"] for query in captured.captured_queries)
+
+
+def test_a_list_past_the_cap_is_counted_once_then_remembered(problems, deputy_a):
+    everything = Problem.objects.order_by("pk")
+    assert counts_run(CappedPaginator(everything, 2, cap=5)) == 1
+    again = CappedPaginator(everything, 2, cap=5)
+    assert counts_run(again) == 0 and again.count_label == "5+"
+    # Another filter is another list; a list under the cap is counted on every view, so a new case shows at once.
+    few = Problem.objects.filter(text__in=["第1件", "第2件"]).order_by("pk")
+    assert counts_run(CappedPaginator(few, 2, cap=5)) == 1
+    ProblemFactory(deputy=deputy_a, text="第1件")
+    later = CappedPaginator(few, 2, cap=5)
+    assert counts_run(later) == 1 and later.count_label == "3"
