@@ -93,6 +93,22 @@ def _term_years(today) -> list[int]:
 
 
 GROUPS_PER_PAGE = 100
+# A district has a few dozen departments, one page; a province's 500 are read and shown a page at a time.
+DEPARTMENTS_PER_PAGE = 100
+
+
+def _stored_page(key: str, list_key: str, per_page: int, number):
+    """One page of the list data[list_key] of a stored figure, cut out of it by the database: (the rest of
+    the data, the page's rows, the page, when it was computed). A page past the end or not a number
+    is the one Django's Paginator.get_page gives."""
+    text = str(number or "1")
+    start = max(0, int(text) - 1) * per_page if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 0
+    rest, rows, total, computed_at = stored_figures_slice(key, list_key, start, start + per_page)
+    page = Paginator(range(total), per_page).get_page(number)
+    if page.start_index() - 1 != start and total:
+        start = page.start_index() - 1
+        rest, rows, total, computed_at = stored_figures_slice(key, list_key, start, start + per_page)
+    return rest, rows, page, computed_at
 
 
 @login_required
@@ -117,32 +133,31 @@ def department_stats(request):
         # The whole district's figures: stored (liaison.figures), refreshed by beat; a province's
         # forwardings take seconds to count, and its thousands of groups are shown a page at a time.
         suffix = f"{year}" + (f"-{quarter}" if quarter else "")
-        data, computed_at = stored_figures(f"constituents.departments:{suffix}")
-        rows, district = data["departments"], data["district"]
+        departments_key = f"constituents.departments:{suffix}"
         groups_key = f"constituents.department_groups:{suffix}"
         if wants_xlsx(request):
-            return export_department_figures(request, period=period, rows=rows, district=district,
-                                             groups=stored_figures(groups_key)[0]["groups"])
-        text = request.GET.get("page") or "1"
-        start = max(0, int(text) - 1) * GROUPS_PER_PAGE if text.isascii() and text.isdigit() and 0 < len(text) < 7 else 0
-        _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
-        group_page = Paginator(range(total), GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-        if group_page.start_index() - 1 != start and total:  # a page past the end or not a number: as Paginator
-            start = group_page.start_index() - 1
-            _rest, groups, total, _at = stored_figures_slice(groups_key, "groups", start, start + GROUPS_PER_PAGE)
+            data = stored_figures(departments_key)[0]
+            return export_department_figures(request, period=period, rows=data["departments"],
+                                             district=data["district"], groups=stored_figures(groups_key)[0]["groups"])
+        rest, rows, department_page, computed_at = _stored_page(departments_key, "departments", DEPARTMENTS_PER_PAGE,
+                                                                request.GET.get("dpage"))
+        district = rest["district"]
+        _rest, groups, group_page, _at = _stored_page(groups_key, "groups", GROUPS_PER_PAGE, request.GET.get("page"))
     else:
         forwardings = Forwarding.objects.visible_to(request.user)
-        rows = figures.department_figures(forwardings, period)
+        all_rows = figures.department_figures(forwardings, period)
         all_groups = figures.group_figures(forwardings, period)
         district = figures.district_figures(forwardings, period)
         if wants_xlsx(request):
-            return export_department_figures(request, period=period, rows=rows, groups=all_groups,
+            return export_department_figures(request, period=period, rows=all_rows, groups=all_groups,
                                              district=district)
+        department_page = Paginator(all_rows, DEPARTMENTS_PER_PAGE).get_page(request.GET.get("dpage"))
+        rows = list(department_page.object_list)
         group_page = Paginator(all_groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
         groups = list(group_page.object_list)
     return render(request, "constituents/department_stats.html", {
         "period": period, "year": year, "quarter": quarter, "years": _term_years(today),
         "rows": rows, "groups": groups, "district": district, "export_url": export_url(request),
-        "page": group_page, "computed_at": computed_at,
+        "page": group_page, "department_page": department_page, "computed_at": computed_at,
         "definitions": figures.definitions(), "minimum": casework_setting("DEPARTMENT_RANKING_MIN_CASES"),
     })

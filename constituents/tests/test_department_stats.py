@@ -173,3 +173,27 @@ def test_readme_gives_the_same_definitions():
     readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
     for definition in figures.definitions():
         assert definition["text"] in readme, definition["label"]
+
+
+def test_departments_are_listed_a_page_at_a_time(client_of, staff_user, liaison_a, deputy_a, monkeypatch):
+    # A province ranks some 500 departments: they come a page at a time, the groups' page kept apart.
+    from constituents import views
+
+    monkeypatch.setattr(views, "DEPARTMENTS_PER_PAGE", 2)
+    names = [f"分页测试局{index}" for index in range(3)]
+    for name in names:
+        drive(register(deputy_a, liaison_a), Problem.State.FORWARDED, staff_user, department=DepartmentFactory(name=name))
+    url = reverse("constituents:department_stats")
+    for user in (staff_user, liaison_a):  # stored figures and live ones page alike
+        client = client_of(user)
+        first = client.get(url, {"year": 2026})
+        shown = [row["name"] for row in first.context["rows"]]
+        assert len(shown) == 2 and first.context["district"]["received"] == 3
+        html = first.content.decode()
+        assert "第 1 / 2 页，共 3 条" in html and "dpage=2" in html and "year=2026" in html
+        second = client.get(url, {"year": 2026, "dpage": 2})
+        rest = [row["name"] for row in second.context["rows"]]
+        assert sorted(shown + rest) == sorted(names)
+        assert "第 2 / 2 页" in second.content.decode()
+        # Not a page: the first one; the groups' page number leaves the departments' alone.
+        assert [row["name"] for row in client.get(url, {"year": 2026, "dpage": "x", "page": "1"}).context["rows"]] == shown

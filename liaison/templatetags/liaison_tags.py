@@ -108,15 +108,17 @@ def as_kept_crispy_field(field) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def page_query(context, page, direction: str) -> str:
-    """The query string of a list's "上一页"/"下一页" link: the filters as they came, and the page
-    number, or the page's own link (CappedPage: the sort key it seeks from, liaison.pagination)."""
+def page_query(context, page, direction: str, param: str = "") -> str:
+    """The query string of a list's "上一页"/"下一页" link: the other parameters as they came, and the
+    page number in `param` ("page" unless a page has two lists), or the page's own link (CappedPage:
+    the sort key it seeks from, liaison.pagination)."""
     own = getattr(page, f"{direction}_query", None)
     if own is not None:
         return own
     from django.utils.http import urlencode
 
+    param = param or "page"
     params = context["request"].GET
     number = page.next_page_number() if direction == "next" else page.previous_page_number()
-    return urlencode([*((key, value) for key, values in params.lists() if key != "page" for value in values),
-                      ("page", number)])
+    return urlencode([*((key, value) for key, values in params.lists() if key != param for value in values),
+                      (param, number)])
