@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from deputies.models import Community, Deputy, DeputyGroup
 from liaison.autocomplete import AutocompleteWidget
-from liaison.forms import PLAIN_INPUTS, render_input, render_select
+from liaison.forms import PLAIN_INPUTS, render_boolean, render_input, render_select
 from liaison.params import MAX_ID
 
 from .models import (
@@ -64,6 +64,8 @@ class _ScopedChoicesMixin:
                     widget.attrs.setdefault("class", "form-select")
                     if not widget.allow_multiple_selected and type(widget).render is forms.Widget.render:
                         widget.render = partial(render_select, widget)  # the same markup, built in Python
+                    elif type(widget) is django_filters.widgets.BooleanWidget:
+                        widget.render = partial(render_boolean, widget)
                 elif not isinstance(widget, (forms.HiddenInput, AutocompleteWidget)):
                     widget.attrs.setdefault("class", "form-control")
                 if isinstance(widget, forms.widgets.Input) and widget.template_name in PLAIN_INPUTS \

@@ -122,3 +122,11 @@ def page_query(context, page, direction: str, param: str = "") -> str:
     number = page.next_page_number() if direction == "next" else page.previous_page_number()
     return urlencode([*((key, value) for key, values in params.lists() if key != param for value in values),
                       (param, number)])
+
+
+@register.simple_tag
+def filter_fields(form) -> str:
+    """A list's filter fields, each in its column with its label and errors (liaison.forms.filter_fields)."""
+    from liaison.forms import filter_fields as fields_html
+
+    return fields_html(form)
