@@ -136,10 +136,9 @@ def test_filter_selects_render_as_django_does(client_of, staff_user):
     import re
 
     from django import forms
+    from django.utils.translation import gettext_lazy
 
     from liaison.forms import render_select
-
-    from django.utils.translation import gettext_lazy
 
     grouped = forms.Select(choices=[("", "全部"), ("a", "<甲>"), ("组", [("b", "乙")])], attrs={"class": "form-select"})
     flat = forms.Select(choices=[(None, "全部"), ("a", '"甲"&'), (2026, "2026年"), ("a", "重复"), ("c", gettext_lazy("Yes"))],
