@@ -1,6 +1,6 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the slowest queries of the district-wide pages, for BENCHMARKS.md.
 
-    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [casework] [overdue] [filtered] [board] [departments]
+    DATABASE_URL=postgres://…/liaison_bench_province python -m benchmarks.explain [keyset] [casework] [overdue] [filtered] [board] [departments]
 
 Each query is built by the same code the page runs (the SQL Django sends), so the plans
 shown are the plans served. Writes (the digest's INSERT) run inside a rolled-back transaction.
@@ -177,7 +177,24 @@ def department_figures() -> None:
         explain("Department figures — after (the stored figures, groups 1–100)", sql, params)
 
 
-SECTIONS = {"casework": main, "overdue": overdue_list, "filtered": filtered_list, "board": board_escalated, "departments": department_figures}
+def keyset() -> None:
+    """The case list's page 600 as a typed ?page=600 (OFFSET over the ids) and as "下一页" from page 599
+    reaches it (the sort key of page 599's last row: liaison.pagination)."""
+    from django.http import QueryDict
+
+    from constituents.models import Problem
+    from liaison.pagination import capped_page
+
+    queryset = Problem.objects.all()
+    link = QueryDict(capped_page(queryset, 30, QueryDict("page=599")).next_query)
+    for title, params in (("Case list, page 600 by number (OFFSET 17970 over the ids)", QueryDict("page=600")),
+                          (f"Case list, page 600 by its link (keyset: after={link['after']})", link)):
+        for sql, sql_params in captured(lambda params=params: list(capped_page(queryset, 30, params))):
+            if "LIMIT 31" in sql:
+                explain(title, sql, sql_params)
+
+
+SECTIONS = {"keyset": keyset, "casework": main, "overdue": overdue_list, "filtered": filtered_list, "board": board_escalated, "departments": department_figures}
 
 if __name__ == "__main__":
     import sys

@@ -143,13 +143,19 @@ class CappedPaginator(Paginator):
         sql, params = limited.values("pk").query.sql_with_params()
         key = "liaison:capped:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
         if cache.get(key):
-            self.is_capped = True
+            self._capped = True
             return self.cap
         counted = limited.count()
-        self.is_capped = counted > self.cap
-        if self.is_capped:
+        self._capped = counted > self.cap
+        if self._capped:
             cache.set(key, 1, CAPPED_FOR)
         return min(counted, self.cap)
+
+    @property
+    def is_capped(self) -> bool:
+        """Whether the list goes on past the rows counted (a page reached by its link counts only now)."""
+        self.count  # noqa: B018 (counted once, which sets _capped)
+        return self._capped
 
     @property
     def count_label(self) -> str:
@@ -205,7 +211,6 @@ class CappedPaginator(Paginator):
                                   0, self.per_page)
                 if found:
                     return self._page(number, found[::-1], more=True)
-        self.count  # noqa: B018 (counted once, which sets is_capped)
         if not self.is_capped:
             number = min(number, max(1, math.ceil(self.count / self.per_page)))
         bottom = (number - 1) * self.per_page

@@ -104,6 +104,18 @@ def test_a_broken_key_falls_back_to_the_page_number(problems, key):
     assert [row.pk for row in page] == list(Problem.objects.values_list("pk", flat=True)[3:6])
 
 
+def test_a_page_reached_by_its_link_says_the_count_stops_at_the_cap(problems):
+    # Such a page reads its rows before anything counts them: the count is made when the page shows it.
+    from django.template.loader import render_to_string
+
+    html = render_to_string("_pagination.html", {"page": capped_page(Problem.objects.all(), 2, QueryDict(
+        f"page=2&after=2026-03-03~{problems[-1].pk + 1}"))})
+    assert "第 2 / 6 页，共 11 条" in html
+    capped = CappedPaginator(Problem.objects.all(), 2, cap=5, params=QueryDict(f"page=3&after=2026-03-03~{problems[-1].pk + 1}"))
+    html = render_to_string("_pagination.html", {"page": capped.get_page("3")})
+    assert "第 3 页，共 5+ 条（仅统计到此）" in html and "下一页" in html
+
+
 def test_counts_stop_at_the_cap_and_say_so(problems):
     paginator = CappedPaginator(Problem.objects.order_by("pk"), 2, cap=5)
     page = paginator.get_page("1")
