@@ -19,7 +19,7 @@ import hashlib
 import math
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q
@@ -140,7 +140,11 @@ class CappedPaginator(Paginator):
         remembered for a few minutes (a list of 10,000 cases does not shrink below it between two
         clicks), so paging through it counts once, not on every page."""
         limited = self.object_list.order_by()[: self.cap + 1]
-        sql, params = limited.values("pk").query.sql_with_params()
+        try:
+            sql, params = limited.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # .none(): someone who may see none of these rows
+            self._capped = False
+            return 0
         key = "liaison:capped:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
         if cache.get(key):
             self._capped = True

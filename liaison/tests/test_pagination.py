@@ -116,6 +116,13 @@ def test_a_page_reached_by_its_link_says_the_count_stops_at_the_cap(problems):
     assert "第 3 页，共 5+ 条（仅统计到此）" in html and "下一页" in html
 
 
+def test_a_list_of_nothing_is_one_empty_page(problems):
+    # Someone who may see none of the rows gets Problem.objects.none(): no SQL to count, no error.
+    page = capped_page(Problem.objects.none(), 3, QueryDict("page=4&after=2026-03-03~5"))
+    assert page.number == 1 and list(page) == [] and not page.has_other_pages()
+    assert page.paginator.count_label == "0"
+
+
 def test_counts_stop_at_the_cap_and_say_so(problems):
     paginator = CappedPaginator(Problem.objects.order_by("pk"), 2, cap=5)
     page = paginator.get_page("1")
