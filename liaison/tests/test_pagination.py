@@ -65,6 +65,16 @@ def test_an_ascending_order_on_a_filtered_nullable_date_seeks_too(deputy_a):
     assert "after" in pages[1][2]
 
 
+def test_an_order_that_runs_both_ways_seeks_too(problems):
+    # Newest day first, and within a day the earliest registered first: no row comparison fits this.
+    queryset = Problem.objects.order_by("-raised_on", "id")
+    pages = walk(queryset, 4)
+    assert "after" in pages[1][2]
+    assert [pk for _, rows, _ in pages for pk in rows] == list(queryset.values_list("pk", flat=True))
+    backward = walk(queryset, 4, "previous", start=QueryDict(pages[-1][2]))
+    assert [rows for _, rows, _ in backward] == [rows for _, rows, _ in pages[::-1]]
+
+
 def test_an_order_on_a_column_that_may_be_empty_keeps_page_numbers(problems):
     # Seeking past a key would drop the rows without one: such a list pages by number.
     queryset = Problem.objects.order_by("open_deadline", "pk")
