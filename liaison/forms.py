@@ -31,12 +31,14 @@ def render_select(widget, name, value, attrs=None, renderer=None) -> str:
     from django.utils.html import conditional_escape
     from django.utils.safestring import mark_safe
 
-    if widget.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in widget.choices):
+    # Read once: a filter's choices may be computed on each reading (the year filter's, from the terms).
+    choices = list(widget.choices)
+    if widget.allow_multiple_selected or any(isinstance(label, (list, tuple)) for _value, label in choices):
         return _render_select_groups(widget, name, value, attrs)
     chosen = set(widget.format_value(value))
     parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(widget.build_attrs(widget.attrs, attrs))}>']
     has_selected = False
-    for option_value, label in widget.choices:
+    for option_value, label in choices:
         option_value = "" if option_value is None else str(option_value)
         selected = not has_selected and option_value in chosen
         has_selected = has_selected or selected
