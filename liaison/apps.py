@@ -16,6 +16,9 @@ class LiaisonConfig(AppConfig):
         from .schedules import install_schedules
 
         post_migrate.connect(install_schedules, sender=self)
+        from .admin_scale import register as register_admin_filters
+
+        register_admin_filters()  # related filters list their choices only while they are few
         # Audit tables: append-only triggers, registered once every model is loaded.
         signals.connect()
         register_triggers()  # installed by pgtrigger after migrate (PGTRIGGER_INSTALL_ON_MIGRATE)

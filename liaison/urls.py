@@ -4,11 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import account_views, audit_views, autocomplete, errors, export_views, views
+from .admin_scale import at_scale
 from .health import health_view
 
 admin.site.site_header = "代表联络 · 管理后台"
 admin.site.site_title = "代表联络"
 admin.site.index_title = "联络工委数据管理"
+at_scale(admin.site)  # every admin registered by now: capped counts, dates as side-bar filters
 
 urlpatterns = [
     path("", views.home, name="home"),
