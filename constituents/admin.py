@@ -30,6 +30,9 @@ class ConstituentAdmin(PersonalDataAdminMixin, RosterAdminMixin, ImportExportMod
     search_fields = ["name", "phone", "community__name"]
     autocomplete_fields = ["community"]
     list_select_related = ["community"]
+    # Last entered first, by the primary key: the model's order (constituency, community, name) joined and
+    # sorted a province's million constituents, 0.5-1.1 s a page; a column header still sorts (perf, issue 11).
+    ordering = ["-id"]
     # Excel register (选民名册): see constituents/resources.py.
     resource_classes = [ConstituentResource]
     export_file_stem = "选民名册"

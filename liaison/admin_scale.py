@@ -45,7 +45,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[:CAP + 1].count()
+        return self.object_list.order_by()[:CAP + 1].count()  # any CAP + 1 rows: no sort to count them
 
     @property
     def capped(self) -> bool:

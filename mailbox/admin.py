@@ -23,6 +23,9 @@ class OpeningAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["mailbox", "recorded_by"]
     list_select_related = ["mailbox", "recorded_by"]
     date_hierarchy = "opened_at"
+    # Last recorded first, by the primary key: a province's 730,000 openings sorted by their time took
+    # 0.6-1.3 s a page (no index leads with opened_at); a column header still sorts by it (perf, issue 11).
+    ordering = ["-id"]
 
 
 @admin.register(Letter)
