@@ -5,13 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency, DeputyGroup, DeputyStatus
 from liaison.audit import history_of
+from liaison.autocomplete import LIMIT as AUTOCOMPLETE_LIMIT
+from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
+from liaison.pagination import capped_page
 from liaison.params import id_param
 from liaison.permissions import require_write
 
@@ -19,6 +24,8 @@ from . import selectors, services
 from .forms import LetterRowFormSet, MailboxForm, OpeningForm, RetireForm
 from .models import Letter, Mailbox, Opening
 from .weeks import Week
+
+GROUPS_PER_PAGE = 50
 
 
 def may_manage(user) -> bool:
@@ -52,27 +59,65 @@ def mailbox_list(request):
     status = request.GET.get("status", Mailbox.Status.ACTIVE)
     if status in Mailbox.Status.values:
         boxes = boxes.filter(status=status)
-    page = Paginator(selectors.mailboxes_with_week(boxes, week), 50).get_page(request.GET.get("page"))
-    constituencies = (
-        Constituency.objects.visible_to(request.user).filter(term__is_current=True).select_related("group")
-        if may_manage(request.user) else None
-    )
+    # A province has 100k boxes: paged by ids, counted up to the cap, the week's columns made for
+    # the page's rows only (perf, issue 11).
+    page = capped_page(boxes, 50, request.GET, rows=selectors.mailboxes_with_week(boxes, week))
     return render(request, "mailbox/mailbox_list.html", {
-        "page": page, "week": week, "this_week": Week.current(),
-        "groups": DeputyGroup.objects.visible_to(request.user), "group_id": group_id, "status": status,
-        "statuses": Mailbox.Status.choices, "constituencies": constituencies,
+        "page": page, "week": week, "this_week": Week.current(), "group_id": group_id, "status": status,
+        "statuses": Mailbox.Status.choices, "may_manage": may_manage(request.user),
+        # 8,000 groups and their constituencies at a province: searched as you type, never a <select>.
+        "group_field": AutocompleteWidget(
+            "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
+        ).render("group", group_id, attrs={"id": "id_group"}),
+        "constituency_field": AutocompleteWidget(
+            "mailbox:autocomplete_constituencies", "输入选区名称查找", queryset=Constituency.objects.none()
+        ).render("constituency", None, attrs={"id": "id_constituency"}) if may_manage(request.user) else None,
     })
+
+
+def _current_constituencies(user):
+    return Constituency.objects.visible_to(user).filter(term__is_current=True)
+
+
+@login_required
+def autocomplete_constituencies(request):
+    """The new-box form's choice of constituency: current ones the user sees, by their name or their
+    group's (a province's constituencies are numbered, 第10选区: the group tells which is meant)."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
+    constituencies = _current_constituencies(request.user).select_related("group").only("id", "name", "group__name")
+    if query:
+        constituencies = constituencies.filter(Q(name__contains=query) | Q(group__name__contains=query))
+    return JsonResponse({"results": [
+        {"id": constituency.pk, "text": f"{constituency.group.name} · {constituency.name}"}
+        for constituency in constituencies.order_by("group__sort_order", "group__name", "name", "pk")[:AUTOCOMPLETE_LIMIT]
+    ]})
+
+
+@login_required
+def mailbox_new(request):
+    """The list's "设立新信箱" form: on to the chosen constituency's form, or back with a message."""
+    constituency_id = id_param(request, "constituency")
+    if constituency_id and _current_constituencies(request.user).filter(pk=constituency_id).exists():
+        return redirect("mailbox:mailbox_create", constituency_pk=constituency_id)
+    messages.error(request, "请先输入并选择一个本届的选区，再设立信箱。")
+    return redirect("mailbox:mailbox_list")
 
 
 @login_required
 def week_overview(request):
-    """Which boxes are opened this week: per group for the district, per box for a liaison."""
+    """Which boxes are opened this week: the totals over the user's scope, then per group, a page at a time."""
     week = _week_from(request)
     groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district")
-    rows = selectors.group_week_rows(groups, week)
+    # PostgreSQL refuses NUL characters in text.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
+    if query:
+        groups = groups.filter(name__contains=query)
+    totals, computed_at = selectors.week_totals(request.user, week)
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "mailbox/week_overview.html", {
-        "rows": rows, "week": week, "this_week": Week.current(),
-        "totals": {"due": sum(r["due"] for r in rows), "opened": sum(r["opened"] for r in rows)},
+        "page": page, "rows": selectors.group_week_rows(page.object_list, week), "week": week,
+        "this_week": Week.current(), "query": query, "totals": totals,
+        "computed_at": computed_at,
     })
 
 

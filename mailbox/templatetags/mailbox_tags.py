@@ -111,5 +111,7 @@ def district_dashboard_figures() -> dict:
         "unopened": [{"name": box.name, "get_absolute_url": box.get_absolute_url()} for box in unopened.only("id", "name")[:8]],
         "unopened_count": this["due"] - this["opened"],
         "missed_last_week": last["due"] - last["opened"],
+        # The week overview's totals for last week (mailbox.selectors.week_totals).
+        "last_due": last["due"], "last_opened": last["opened"],
         "letters": _letter_counts(Letter.objects.all()),
     }
