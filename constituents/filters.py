@@ -26,7 +26,9 @@ from .models import (
 
 
 class ConstituentFilter(django_filters.FilterSet):
-    name = django_filters.CharFilter(label="姓名", lookup_expr="contains")
+    # icontains is UPPER(name) LIKE …, which the trigram index (migration 0012) serves: a name among a
+    # province's million constituents is found without reading them all.
+    name = django_filters.CharFilter(label="姓名", lookup_expr="icontains")
     category = django_filters.ChoiceFilter(label="类别", choices=ConstituentCategory.choices, empty_label="全部类别")
     community = django_filters.ModelChoiceFilter(label="社区/单位", queryset=Community.objects.none(), empty_label="全部社区/单位")
 

@@ -10,6 +10,7 @@ from liaison.audit import history_of, log_access
 from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.figures import figures as stored_figures
 from liaison.figures import figures_slice as stored_figures_slice
+from liaison.pagination import capped_page
 from liaison.params import year_param
 
 from .exports import export_department_figures
@@ -23,9 +24,14 @@ from .services import may_see_in_full
 def constituent_list(request):
     if wants_xlsx(request):
         return export_list(request, "constituents")
-    base = Constituent.objects.visible_to(request.user).select_related("community__constituency")
+    # In the order of the unique index (community, name, phone): a community's constituents together by
+    # name, read from the index a page at a time. The model's order (constituency name, community name,
+    # name) spans three tables, so a page of it sorted a province's million rows (0.7 s, perf issue 11).
+    base = Constituent.objects.visible_to(request.user).order_by("community_id", "name", "phone")
+    rows = base.select_related("community__constituency")
     constituent_filter = ConstituentFilter(request.GET, queryset=base, user=request.user)
-    page = Paginator(constituent_filter.qs, 50).get_page(request.GET.get("page"))
+    # A province's million constituents: a capped count, not a COUNT(*) of them all on every view.
+    page = capped_page(constituent_filter.qs, 50, request.GET, rows=rows)
     return render(request, "constituents/constituent_list.html", {
         "filter": constituent_filter, "page": page, "export_url": export_url(request),
     })

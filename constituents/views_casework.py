@@ -444,19 +444,77 @@ def _back_url(request, problem: Problem) -> str:
     return problem.get_absolute_url()
 
 
+# The whole district's common problems of a year ("constituency/2026", "community/all"), stored by
+# liaison.figures under this prefix and kept current by beat: at a province's scale the two counts
+# below read 3M problems and their constituents (16 s of SQL on every view, perf issue 11).
+COMMON_FIGURES = "constituents.common_problems:"
+COMMON_ROWS = 100
+
+
+def common_problem_figures(period: str) -> dict:
+    """For liaison.figures: each category's first COMMON_ROWS places, in the page's order (the first
+    COMMON_ROWS of all categories are among them, and so are those of any one category), and the
+    totals per category, over every problem of the year ("all": of every year)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    by, year = period.split("/")
+    problems = Problem.objects.all()
+    if year != "all":
+        problems = problems.filter(raised_on__year=int(year))
+    place, place_id = f"{by}__name", f"{by}_id"
+    ranked = selectors.common_problems(problems, by=by).annotate(rank=Window(
+        RowNumber(), partition_by=[F("category")],
+        order_by=[F("problem_count").desc(), F("people").desc(), F(place).asc(), F(place_id).asc()],
+    )).filter(rank__lte=COMMON_ROWS)
+    return {
+        "rows": [{key: value for key, value in row.items() if key != "rank"} for row in ranked],
+        "categories": list(selectors.common_categories(problems)),
+    }
+
+
+def _common_problems_stored(by: str, year: int | None, category: str | None):
+    """(rows, categories, computed_at) from the stored figures, filtered as the page asked."""
+    from liaison.figures import figures
+
+    data, computed_at = figures(f"{COMMON_FIGURES}{by}/{year or 'all'}")
+    rows = [row for row in data["rows"] if not category or row["category"] == category][:COMMON_ROWS]
+    categories = [row for row in data["categories"] if not category or row["category"] == category]
+    return rows, categories, computed_at
+
+
+def _stored_common_problems(user, year: int | None, term_years: list[int]) -> bool:
+    """Whether the page reads stored figures: for the whole district (others count their own groups
+    live, through visible_to), for a year of the term or all years (a year from the query string
+    must not make a figure beat then keeps computing), once liaison.figures knows the prefix."""
+    from liaison.figures import PERIOD_FIGURES
+
+    return user.sees_district and (not year or year in term_years) and COMMON_FIGURES in PERIOD_FIGURES
+
+
 @login_required
 def common_problems(request):
     """What many people raise, by category and place: the starting point of a bill or suggestion."""
     by = request.GET.get("by") if request.GET.get("by") in ("constituency", "community") else "constituency"
-    problems = Problem.objects.visible_to(request.user)
     year = year_param(request)
-    if year:
-        problems = problems.filter(raised_on__year=year)
     category = request.GET.get("category")
-    if category in ProblemCategory.values:
-        problems = problems.filter(category=category)
+    category = category if category in ProblemCategory.values else None
+    from deputies.models import Term
+
+    term = Term.current()
+    term_years = term.years_so_far(timezone.localdate()) if term else []
+    computed_at = None
+    if _stored_common_problems(request.user, year, term_years):
+        rows, categories, computed_at = _common_problems_stored(by, year, category)
+    else:
+        problems = Problem.objects.visible_to(request.user)
+        if year:
+            problems = problems.filter(raised_on__year=year)
+        if category:
+            problems = problems.filter(category=category)
+        rows = list(selectors.common_problems(problems, by=by)[:COMMON_ROWS])
+        categories = list(selectors.common_categories(problems))
     labels = dict(ProblemCategory.choices)
-    rows = list(selectors.common_problems(problems, by=by)[:100])
     place_key = "constituency_id" if by == "constituency" else "community_id"
     place_name = "constituency__name" if by == "constituency" else "community__name"
     for row in rows:
@@ -465,14 +523,10 @@ def common_problems(request):
         params = f"category={row['category']}&{by}={row[place_key]}"
         row["list_url"] = f"{reverse('constituents:problem_list')}?{params}"
         row["draft_url"] = f"{reverse('constituents:suggestion_create')}?{params}"
-    categories = list(selectors.common_categories(problems))
     for row in categories:
         row["category_label"] = labels.get(row["category"], row["category"])
         row["draft_url"] = f"{reverse('constituents:suggestion_create')}?category={row['category']}"
-    from deputies.models import Term
-
-    term = Term.current()
     return render(request, "constituents/common_problems.html", {
         "rows": rows, "categories": categories, "by": by, "year": year or "", "category": category or "",
-        "years": term.years_so_far(timezone.localdate()) if term else [], "category_choices": ProblemCategory.choices,
+        "years": term_years, "category_choices": ProblemCategory.choices, "computed_at": computed_at,
     })

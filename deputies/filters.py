@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import django_filters
 
+from liaison.autocomplete import AutocompleteWidget
+
 from .models import Deputy, DeputyGroup, DeputyStatus
 
 
@@ -16,4 +18,17 @@ class DeputyFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A province's 8,000 groups: search as you type, not a <select> of them all (perf, issue 11).
+        # The queryset still scopes what validates: a group the user may not see is refused.
         self.filters["group"].queryset = DeputyGroup.objects.visible_to(user)
+        self.filters["group"].extra["widget"] = AutocompleteWidget("autocomplete_groups", "输入代表组名称查找")
+
+
+class GroupSearchFilter(django_filters.FilterSet):
+    """The group list's search: a clerk finds one group among a province's thousands by its name."""
+
+    name = django_filters.CharFilter(label="代表组名称", lookup_expr="contains")
+
+    class Meta:
+        model = DeputyGroup
+        fields = ["name"]

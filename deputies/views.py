@@ -1,32 +1,39 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from liaison.audit import history_of
 from liaison.exports import export_list, export_url, wants_xlsx
+from liaison.pagination import capped_page
 
-from .filters import DeputyFilter
+from .filters import DeputyFilter, GroupSearchFilter
 from .models import Deputy, DeputyGroup, DeputyStatus
+
+# Groups a page of the group list shows: a district's 25 on one page, a province's 8,000 in pages.
+GROUPS_PER_PAGE = 50
 
 
 @login_required
 def group_list(request):
-    groups = (
-        DeputyGroup.objects.visible_to(request.user)
-        .select_related("sub_district")
-        .annotate(
-            serving_count=Count(
-                "deputies",
-                filter=Q(deputies__status=DeputyStatus.SERVING, deputies__term__is_current=True),
-                distinct=True,
-            ),
-            constituency_count=Count("constituencies", filter=Q(constituencies__term__is_current=True), distinct=True),
-        )
+    """Every group the user may see, in pages, with a name search (a province has some 8,000).
+    The two counts are made for the page's groups only (the rows of capped_page)."""
+    groups = DeputyGroup.objects.visible_to(request.user)
+    search = GroupSearchFilter(request.GET, queryset=groups)
+    counted = groups.select_related("sub_district").annotate(
+        serving_count=Count(
+            "deputies",
+            filter=Q(deputies__status=DeputyStatus.SERVING, deputies__term__is_current=True),
+            distinct=True,
+        ),
+        constituency_count=Count("constituencies", filter=Q(constituencies__term__is_current=True), distinct=True),
     )
-    return render(request, "deputies/group_list.html", {"groups": groups})
+    page = capped_page(search.qs, GROUPS_PER_PAGE, request.GET, rows=counted)
+    return render(request, "deputies/group_list.html", {
+        "search": search, "page": page, "groups": page.object_list,
+        "searched": bool(search.form.is_valid() and search.form.cleaned_data.get("name")),
+    })
 
 
 @login_required
@@ -63,7 +70,8 @@ def deputy_list(request):
         "group", "constituency"
     )
     deputy_filter = DeputyFilter(request.GET, queryset=base, user=request.user)
-    page = Paginator(deputy_filter.qs, 50).get_page(request.GET.get("page"))
+    # A province's 100k deputies: a capped count and links that seek, not a COUNT(*) of them all.
+    page = capped_page(deputy_filter.qs, 50, request.GET)
     return render(request, "deputies/deputy_list.html", {
         "filter": deputy_filter, "page": page, "export_url": export_url(request),
     })

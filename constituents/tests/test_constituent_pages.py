@@ -55,3 +55,27 @@ def test_a_deputy_unmasks_only_their_own_constituency(client_of, deputy_a, liais
     # The group's liaison works with the whole group.
     liaison_page = client_of(liaison_a).post(url, {"reveal": "1"}).content.decode()
     assert "钱学文" in liaison_page
+
+
+def test_constituent_list_pages_without_counting_every_row(client_of, staff_user, community_a):
+    ConstituentFactory.create_batch(51, community=community_a)
+    client = client_of(staff_user)
+    first = client.get(reverse("constituents:constituent_list")).content.decode()
+    assert "下一页" in first and "共 51 条" in first
+    second = client.get(reverse("constituents:constituent_list"), {"page": 2}).content.decode()
+    assert "上一页" in second and "下一页" not in second
+
+
+def test_constituent_list_finds_a_name_in_any_case_and_survives_bad_input(client_of, staff_user, community_a):
+    ConstituentFactory(community=community_a, name="Ayi王", phone="13912345678")
+    client = client_of(staff_user)
+    assert "A**" in client.get(reverse("constituents:constituent_list"), {"name": "ayi"}).content.decode()
+    for params in ({"page": "abc"}, {"community": "999999999999999"}, {"page": "9" * 30}):
+        assert client.get(reverse("constituents:constituent_list"), params).status_code == 200
+
+
+def test_deputy_pages_their_groups_constituents(client_of, deputy_a, community_a):
+    ConstituentFactory.create_batch(51, community=community_a)
+    client = client_of(deputy_a.user)
+    first = client.get(reverse("constituents:constituent_list")).content.decode()
+    assert "下一页" in first and "共 51 条" in first
