@@ -486,10 +486,8 @@ def _common_problems_stored(by: str, year: int | None, category: str | None):
 def _stored_common_problems(user, year: int | None, term_years: list[int]) -> bool:
     """Whether the page reads stored figures: for the whole district (others count their own groups
     live, through visible_to), for a year of the term or all years (a year from the query string
-    must not make a figure beat then keeps computing), once liaison.figures knows the prefix."""
-    from liaison.figures import PERIOD_FIGURES
-
-    return user.sees_district and (not year or year in term_years) and COMMON_FIGURES in PERIOD_FIGURES
+    must not make a figure beat then keeps computing)."""
+    return user.sees_district and (not year or year in term_years)
 
 
 @login_required

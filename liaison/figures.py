@@ -33,14 +33,16 @@ PERIOD_FIGURES: dict[str, str] = {
     "charts.constituents:": "constituents.charts.district_snapshot",
     "charts.mailbox:": "mailbox.charts.district_snapshot",
     "charts.reports:": "reports.charts.district_snapshot",
+    # 群众反映集中的问题 by place kind and year ("constituency/2026", "community/all").
+    "constituents.common_problems:": "constituents.views_casework.common_problem_figures",
 }
 
 # The periods a page opens on when no one picks one, kept by the beat job from the day they begin, so
 # that no person's page view draws them: at a province's scale each took 4–13 s inside the request
 # (the staff home's charts, the board, the roll-up). "year" is this year (the home's charts, the board,
 # 有关部门办理情况), "last_quarter" the quarter just ended (the roll-up, with its district line of the
-# department figures), "current" a figure with no period of its own. Other periods are drawn when
-# someone first opens them and kept current from then on.
+# department figures), "current" a figure with no period of its own, anything else is that period itself.
+# Other periods are drawn when someone first opens them and kept current from then on.
 OPENED_ON: dict[str, tuple[str, ...]] = {
     "mailbox.rollup:": ("last_quarter",),
     "mailbox.board:": ("year",),
@@ -49,6 +51,7 @@ OPENED_ON: dict[str, tuple[str, ...]] = {
     "charts.constituents:": ("year",),
     "charts.mailbox:": ("current",),
     "charts.reports:": ("year",),
+    "constituents.common_problems:": ("constituency/all",),  # by constituency, every year
 }
 
 
@@ -57,7 +60,7 @@ def opened_on(today: dt.date) -> set[str]:
     quarter = (today.month - 1) // 3 + 1
     periods = {"year": str(today.year), "current": "current",
                "last_quarter": f"{today.year}-{quarter - 1}" if quarter > 1 else f"{today.year - 1}-4"}
-    return {prefix + periods[name] for prefix, names in OPENED_ON.items() for name in names}
+    return {prefix + periods.get(name, name) for prefix, names in OPENED_ON.items() for name in names}
 
 
 def _compute(key: str):

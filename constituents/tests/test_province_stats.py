@@ -3,7 +3,6 @@ groups at a time, and the same figures and scoping a district has always seen.""
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from constituents import views_activities, views_casework
@@ -65,22 +64,12 @@ def test_activity_stats_bad_input_is_not_an_error(client_of, liaison_a, deputy_a
 
 # --- 群众反映集中的问题 ------------------------------------------------------------------------
 
-@pytest.fixture
-def stored_common(monkeypatch):
-    """The prefix registered with liaison.figures, as liaison/figures.py PERIOD_FIGURES is to carry it."""
-    from liaison import figures
-
-    monkeypatch.setitem(figures.PERIOD_FIGURES, views_casework.COMMON_FIGURES,
-                        "constituents.views_casework.common_problem_figures")
-
-
 def _row_count(page: str, place: str) -> str:
     row = page.split(f"<td>{place}</td>", 1)[1]
     return row.split("</a>", 1)[0].rsplit(">", 1)[1]
 
 
-def test_common_problems_for_the_district_are_stored_figures(client_of, staff_user, liaison_a, deputy_a,
-                                                             stored_common):
+def test_common_problems_for_the_district_are_stored_figures(client_of, staff_user, liaison_a, deputy_a):
     from liaison.figures import refresh
 
     person = ConstituentFactory(community=deputy_a.constituency.communities.first()
@@ -98,8 +87,7 @@ def test_common_problems_for_the_district_are_stored_figures(client_of, staff_us
     assert "据此起草建议" in page and "category=urban_construction&amp;constituency=" in page
 
 
-def test_common_problems_stored_filters_by_category_and_place(client_of, staff_user, liaison_a, deputy_a,
-                                                              stored_common):
+def test_common_problems_stored_filters_by_category_and_place(client_of, staff_user, liaison_a, deputy_a):
     register(deputy_a, liaison_a)
     client = client_of(staff_user)
     other = client.get(reverse("constituents:common_problems"), {"category": "transport"}).content.decode()
@@ -110,7 +98,7 @@ def test_common_problems_stored_filters_by_category_and_place(client_of, staff_u
 
 
 def test_common_problems_of_a_liaison_are_counted_live_in_their_groups(client_of, liaison_a, deputy_a, deputy_b,
-                                                                        staff_user, stored_common):
+                                                                        staff_user):
     register(deputy_a, liaison_a)
     register(deputy_b, staff_user)
     page = client_of(liaison_a).get(reverse("constituents:common_problems")).content.decode()
@@ -118,8 +106,7 @@ def test_common_problems_of_a_liaison_are_counted_live_in_their_groups(client_of
     assert deputy_a.constituency.name in page and deputy_b.constituency.name not in page
 
 
-def test_common_problems_of_a_year_outside_the_term_are_counted_live(client_of, staff_user, liaison_a, deputy_a,
-                                                                     stored_common):
+def test_common_problems_of_a_year_outside_the_term_are_counted_live(client_of, staff_user, liaison_a, deputy_a):
     from liaison.models import FigureSnapshot
 
     register(deputy_a, liaison_a)
@@ -127,7 +114,7 @@ def test_common_problems_of_a_year_outside_the_term_are_counted_live(client_of, 
     assert "统计数字更新于" not in page and not FigureSnapshot.objects.filter(key__contains="2001").exists()
 
 
-def test_common_problems_stored_query_count_flat(client_of, staff_user, liaison_a, deputy_a, stored_common,
+def test_common_problems_stored_query_count_flat(client_of, staff_user, liaison_a, deputy_a,
                                                  assert_flat_queries):
     from liaison.figures import refresh
 

@@ -13,6 +13,7 @@ from liaison import figures
 PAGES = [  # (who, page): every district page that reads a stored figure, as it opens
     ("staff_user", "home"), ("committee_user", "home"), ("committee_user", "mailbox:issue_board"),
     ("staff_user", "mailbox:summary_list"), ("staff_user", "constituents:department_stats"),
+    ("staff_user", "constituents:common_problems"),
 ]
 
 
