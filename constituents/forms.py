@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from deputies.models import Community, Constituency, Department, Deputy, DeputyStatus
 from liaison import limits
+from liaison.autocomplete import search_when_many
 from liaison.params import MAX_ID
 
 from .conf import casework_setting
@@ -123,11 +124,14 @@ class ContactActivityForm(forms.Form):
         if user.is_deputy:
             deputies = deputies.filter(user=user)
             self.fields["organizer"].choices = [(ActivityOrganizer.PERSONAL, ActivityOrganizer.PERSONAL.label)]
+        elif constituency is not None:  # the service's rule: the deputies of the constituency's group
+            deputies = deputies.filter(group_id=constituency.group_id)
         self.fields["deputies"].queryset = deputies
         if user.is_deputy:
             self.fields["deputies"].widget = forms.MultipleHiddenInput()
         constituencies = Constituency.objects.visible_to(user).filter(term__is_current=True).select_related("group")
         self.fields["constituency"].queryset = constituencies
+        search_when_many(self.fields["constituency"], "autocomplete_constituencies", "输入选区或代表组名称查找")
         if constituency is not None:
             self.fields["constituency"].initial = constituency.pk
             self.fields["constituents"].queryset = (
@@ -215,8 +219,11 @@ class ProblemRegisterForm(forms.Form):
             deputies = deputies.filter(user=user)
             self.fields["deputy"].required = True
             self.fields["deputy"].empty_label = None
+        if constituency is not None:  # the 责任代表 is one of the constituency's group (clean, below)
+            deputies = deputies.filter(group_id=constituency.group_id)
         self.fields["deputy"].queryset = deputies.select_related("constituency")
         self.fields["constituency"].queryset = Constituency.objects.visible_to(user).filter(term__is_current=True)
+        search_when_many(self.fields["constituency"], "autocomplete_constituencies", "输入选区或代表组名称查找")
         if constituency is not None:
             self.fields["constituency"].initial = constituency.pk
             self.fields["constituents"].queryset = (

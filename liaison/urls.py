@@ -37,6 +37,7 @@ urlpatterns = [
     path("autocomplete/deputies/", autocomplete.deputies, name="autocomplete_deputies"),
     path("autocomplete/communities/", autocomplete.communities, name="autocomplete_communities"),
     path("autocomplete/departments/", autocomplete.departments, name="autocomplete_departments"),
+    path("autocomplete/constituencies/", autocomplete.constituencies, name="autocomplete_constituencies"),
     # Browsers ask for /favicon.ico on pages that do not link one (the admin).
     path("favicon.ico", errors.favicon),
     # sec-data: database, cache, broker, disk and beat; no login, nothing sensitive.

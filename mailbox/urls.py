@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.mailbox_list, name="mailbox_list"),
     path("weeks/", views.week_overview, name="week_overview"),
     path("new/", views.mailbox_new, name="mailbox_new"),
-    path("constituencies/", views.autocomplete_constituencies, name="autocomplete_constituencies"),
     path("new/<int:constituency_pk>/", views.mailbox_create, name="mailbox_create"),
     path("<int:pk>/", views.mailbox_detail, name="mailbox_detail"),
     path("<int:pk>/edit/", views.mailbox_edit, name="mailbox_edit"),

@@ -5,15 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency, DeputyGroup, DeputyStatus
 from liaison.audit import history_of
-from liaison.autocomplete import LIMIT as AUTOCOMPLETE_LIMIT
 from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
@@ -70,7 +67,7 @@ def mailbox_list(request):
             "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
         ).render("group", group_id, attrs={"id": "id_group"}),
         "constituency_field": AutocompleteWidget(
-            "mailbox:autocomplete_constituencies", "输入选区名称查找", queryset=Constituency.objects.none()
+            "autocomplete_constituencies", "输入选区名称查找", queryset=Constituency.objects.none()
         ).render("constituency", None, attrs={"id": "id_constituency"}) if may_manage(request.user) else None,
     })
 
@@ -78,19 +75,6 @@ def mailbox_list(request):
 def _current_constituencies(user):
     return Constituency.objects.visible_to(user).filter(term__is_current=True)
 
-
-@login_required
-def autocomplete_constituencies(request):
-    """The new-box form's choice of constituency: current ones the user sees, by their name or their
-    group's (a province's constituencies are numbered, 第10选区: the group tells which is meant)."""
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
-    constituencies = _current_constituencies(request.user).select_related("group").only("id", "name", "group__name")
-    if query:
-        constituencies = constituencies.filter(Q(name__contains=query) | Q(group__name__contains=query))
-    return JsonResponse({"results": [
-        {"id": constituency.pk, "text": f"{constituency.group.name} · {constituency.name}"}
-        for constituency in constituencies.order_by("group__sort_order", "group__name", "name", "pk")[:AUTOCOMPLETE_LIMIT]
-    ]})
 
 
 @login_required

@@ -43,7 +43,7 @@ def test_the_group_filter_and_the_new_box_constituency_are_search_boxes(client_o
     page = client_of(staff_user).get(reverse("mailbox:mailbox_list")).content.decode()
     assert 'name="group"' in page and f'data-autocomplete-url="{reverse("autocomplete_groups")}"' in page
     assert "<select class=\"form-select\" name=\"group\"" not in page
-    assert f'data-autocomplete-url="{reverse("mailbox:autocomplete_constituencies")}"' in page
+    assert f'data-autocomplete-url="{reverse("autocomplete_constituencies")}"' in page
     assert '<select class="form-select" name="constituency"' not in page
     assert "幸福里信箱" in page and "光明信箱" in page
 
@@ -103,7 +103,7 @@ def test_no_or_another_groups_constituency_goes_back_with_a_message(client_of, l
 
 def test_constituency_search_finds_by_group_name_among_those_the_user_sees(client_of, liaison_a, staff_user,
                                                                           constituency_a, constituency_b):
-    url = reverse("mailbox:autocomplete_constituencies")
+    url = reverse("autocomplete_constituencies")
     found = client_of(liaison_a).get(url, {"q": "代表组"}).json()["results"]
     assert found == [{"id": constituency_a.pk, "text": "甲代表组 · 第1选区"}]
     found = client_of(staff_user).get(url, {"q": "乙"}).json()["results"]
@@ -111,7 +111,7 @@ def test_constituency_search_finds_by_group_name_among_those_the_user_sees(clien
 
 
 def test_constituency_search_needs_a_login(client, constituency_a):
-    assert client.get(reverse("mailbox:autocomplete_constituencies")).status_code == 302
+    assert client.get(reverse("autocomplete_constituencies")).status_code == 302
 
 
 # --- the week overview -----------------------------------------------------------------------------
