@@ -135,6 +135,8 @@ def activity_create(request):
     form = ContactActivityForm(data, request.FILES or None, user=user, constituency=constituency, initial=initial)
     if user.is_deputy and user.current_deputy is not None:
         form.fields["deputies"].initial = [user.current_deputy.pk]
+    if action in FORM_ACTIONS:  # a redraw (another constituency, a row more), not a submission: nothing is wrong yet
+        form.errors.clear()
     people = NewConstituentFormSet(data, prefix="new", form_kwargs={"communities": communities})
     options = list(form.fields["constituents"].queryset)
     problem_forms = RaisedProblemFormSet(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency
+from liaison.autocomplete import FEW, AutocompleteWidget
 from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
@@ -126,8 +127,12 @@ def problem_create(request):
         else:
             messages.success(request, "群众诉求已登记，请尽快转交有关部门。")
             return redirect(problem)
+    # The picker above the form: a <select> of a district's constituencies, a search box past a hundred.
+    picker = None if constituencies.order_by()[:FEW + 1].count() <= FEW else AutocompleteWidget(
+        "autocomplete_constituencies", "输入选区或代表组名称查找", queryset=constituencies,
+    ).render("constituency", constituency.pk if constituency else None, attrs={"id": "pick-constituency"})
     return render(request, "constituents/problem_form.html", {"form": form, "constituency": constituency,
-                                                              "constituencies": constituencies})
+                                                              "constituencies": constituencies, "picker": picker})
 
 
 @require_write
