@@ -552,9 +552,8 @@ def written_list(request):
     })
 
 
-@login_required
-def written_missing(request):
-    _require(request.user.sees_district or request.user.is_liaison)
+def overview_groups(request):
+    """The 提交情况 page's year, its group search, and the groups it reports on (also the export's)."""
     year = year_param(request, default=timezone.localdate().year)
     filters = WrittenOverviewForm(request.GET or None, user=request.user)
     groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district").order_by(
@@ -562,12 +561,17 @@ def written_missing(request):
     )
     if filters.is_valid() and filters.cleaned_data.get("group"):
         groups = groups.filter(pk=filters.cleaned_data["group"].pk)
+    return year, filters, groups
+
+
+@login_required
+def written_missing(request):
+    _require(request.user.sees_district or request.user.is_liaison)
     if wants_xlsx(request):
         from .exports import export_written_overview
 
-        # The download is every group (of the chosen one), not a page of them: at a province's
-        # scale that is all 100k deputies read once, for a file someone asked for.
-        return export_written_overview(request, year=year, rows=written_overview(request.user, year, groups=groups))
+        return export_written_overview(request)  # every group (or the one searched for), not a page
+    year, filters, groups = overview_groups(request)
     page = Paginator(groups, OVERVIEW_GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "reports/written_missing.html", {
         "rows": written_overview(request.user, year, groups=page.object_list), "page": page, "filter": filters,
