@@ -44,6 +44,9 @@ class PlanDraftForm(forms.Form):
     )
 
     def __init__(self, *args, user=None, **kwargs):
+        # Its own ids: the plan list's filter has a group search too, and each search box fills the
+        # hidden input its id names.
+        kwargs.setdefault("auto_id", "draft_%s")
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(ahead=1)  # next year's plan is drafted in December
         self.fields["year"].initial = timezone.localdate().year

@@ -32,6 +32,9 @@ def test_plan_draft_and_filter_take_a_searched_group(client_of, staff_user, grou
     page = client.get(reverse("reports:plan_list")).content.decode()
     assert page.count(f'data-autocomplete-url="{_search_urls()["groups"]}"') == 2  # the draft form and the filter
     assert "不选则为全部代表组生成" in page
+    # Each search box fills its own form's hidden input.
+    assert 'data-autocomplete-target="draft_group"' in page and 'data-autocomplete-target="id_group"' in page
+    assert page.count('id="id_group"') == 1
     filtered = client.get(reverse("reports:plan_list"), {"group": group_b.pk}).content.decode()
     assert "乙代表组" in filtered and plan_a.get_absolute_url() not in filtered
     chosen = client.get(reverse("reports:plan_list"), {"group": group_a.pk}).content.decode()
