@@ -7,9 +7,22 @@ from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus, Term
 from liaison import limits
+from liaison.autocomplete import AutocompleteWidget
 
 from .models import REPORT_PARTS, DutyMeeting, PublishedReport, RotationPlan, WrittenReport
 from .prefill import DRAFTING_HINT
+
+
+# Thousands of groups and deputies at a province's scale: a field that chooses among them searches
+# as you type (the endpoints search only what the user may see); the field's queryset, still scoped
+# by visible_to, is what validation checks an id against (perf, issue 11).
+def group_search() -> AutocompleteWidget:
+    return AutocompleteWidget("autocomplete_groups", "输入代表组名称查找")
+
+
+def deputy_search() -> AutocompleteWidget:
+    return AutocompleteWidget("autocomplete_deputies", "输入代表姓名查找")
+
 
 MONTH_CHOICES = [(m, f"{m}月") for m in range(1, 13)]
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,10 +39,14 @@ def year_choices(*, ahead: int = 0) -> list[tuple[int, str]]:
 class PlanDraftForm(forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int)
     group = forms.ModelChoiceField(
-        label="代表组", queryset=DeputyGroup.objects.none(), required=False, empty_label="全部代表组"
+        label="代表组", queryset=DeputyGroup.objects.none(), required=False, empty_label="全部代表组",
+        widget=group_search(), help_text="不选则为全部代表组生成。",
     )
 
     def __init__(self, *args, user=None, **kwargs):
+        # Its own ids: the plan list's filter has a group search too, and each search box fills the
+        # hidden input its id names.
+        kwargs.setdefault("auto_id", "draft_%s")
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = year_choices(ahead=1)  # next year's plan is drafted in December
         self.fields["year"].initial = timezone.localdate().year
@@ -129,7 +146,8 @@ class ReviewForm(forms.Form):
 
 
 class WrittenStartForm(forms.Form):
-    deputy = forms.ModelChoiceField(label="代表", queryset=Deputy.objects.none(), empty_label="请选择代表")
+    deputy = forms.ModelChoiceField(label="代表", queryset=Deputy.objects.none(), empty_label="请选择代表",
+                                    widget=deputy_search())
     year = forms.TypedChoiceField(label="年度", coerce=int)
 
     def __init__(self, *args, user=None, **kwargs):
@@ -147,7 +165,7 @@ class WrittenStartForm(forms.Form):
 class PlanFilterForm(forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
     group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), required=False,
-                                   empty_label="全部代表组")
+                                   empty_label="全部代表组", widget=group_search())
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,6 +181,17 @@ class WrittenFilterForm(PlanFilterForm):
 class MeetingFilterForm(PlanFilterForm):
     status = forms.ChoiceField(label="状态", required=False,
                                choices=[("", "全部状态"), *DutyMeeting.Status.choices])
+
+
+class WrittenOverviewForm(forms.Form):
+    """The 提交情况 page's group search (its year is read by liaison.params.year_param, as before)."""
+
+    group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), required=False,
+                                   empty_label="全部代表组", widget=group_search())
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = DeputyGroup.objects.visible_to(user)
 
 
 class PublicSearchForm(forms.Form):
@@ -181,7 +210,8 @@ class PublicSearchForm(forms.Form):
 
 
 class SpotCheckDrawForm(forms.Form):
-    group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), empty_label="请选择代表组")
+    group = forms.ModelChoiceField(label="代表组", queryset=DeputyGroup.objects.none(), empty_label="请选择代表组",
+                                   widget=group_search())
     kind = forms.ChoiceField(label="抽查内容", choices=[])
     period_start = forms.DateField(label="记录起始日期", widget=DATE_INPUT)
     period_end = forms.DateField(label="记录截止日期", widget=DATE_INPUT)

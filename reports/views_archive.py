@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.services import deputy_mark_exemplary
+from liaison.autocomplete import AutocompleteWidget
 from liaison.params import id_param
 from liaison.permissions import require_write
 
@@ -39,7 +40,10 @@ def archive_group(request):
             period,
         ))
     return render(request, "reports/archive_group.html", {
-        "term": term, "groups": groups, "group": group, "year": year, "period": period,
+        "term": term, "group": group, "year": year, "period": period,
+        # A province's 8,000 groups: searched as you type, never a full <select> (perf, issue 11).
+        "group_search": AutocompleteWidget("autocomplete_groups", "输入代表组名称查找", queryset=groups).render(
+            "group", group.pk if group else None, {"id": "id_group"}),
         "years": term.years_so_far(timezone.localdate()),
         "columns": COLUMNS, "rows": rows, "totals": totals(rows) if rows else None,
     })
