@@ -57,6 +57,7 @@ SHEETS: dict[str, str] = {
     "deputies": "deputies.exports.deputy_sheet",
     "rectifications": "reports.exports.rectification_sheet",
     "written": "reports.exports.written_sheet",
+    "written_overview": "reports.exports.written_overview_sheet",  # 提交情况: a province's 8,000 groups as a job
 }
 
 

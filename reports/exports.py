@@ -110,11 +110,9 @@ def written_overview_sheet(request) -> Sheet:
 
 
 def export_written_overview(request):
-    from liaison.exports import SHEETS, export_xlsx
+    from liaison.exports import export_xlsx
 
     sheet = written_overview_sheet(request)
-    # Over the row limit an export is a background job only for a sheet registered in
-    # liaison.exports.SHEETS; until this one is, a province is asked to search for a group.
-    kind = "written_overview" if "written_overview" in SHEETS else None
+    # Over the row limit the export is a background job (liaison.exports.SHEETS rebuilds this sheet).
     return export_xlsx(request, title=sheet.title, queryset=sheet.queryset, count=sheet.count,
-                       headers=sheet.headers, widths=sheet.widths, row=sheet.row, kind=kind)
+                       headers=sheet.headers, widths=sheet.widths, row=sheet.row, kind="written_overview")
