@@ -14,13 +14,15 @@ from django.utils import timezone
 
 from deputies.models import Department
 from liaison.audit import action_label, log_access
+from liaison.pagination import capped_page
 from liaison.workdays import add_working_days
 
 from .conf import casework_setting
 from .models import Forwarding, ForwardingAttachment, Problem
 from .permissions import may
 
-SHOWN_PER_GROUP = 100
+SHOWN_PER_GROUP = 20  # each list's first rows on the workspace; "查看全部" pages through one list
+SECTION_PAGE = 50
 
 
 @login_required
@@ -59,13 +61,19 @@ def workspace(request):
         returned=Count("pk", filter=Q(status=Forwarding.Status.RETURNED)),
         answered=Count("pk", filter=Q(status=Forwarding.Status.REPLIED)),
     )
-    sections = [
-        {"key": key, "title": title, "tone": tone, "rows": list(rows[:SHOWN_PER_GROUP]), "count": counts[key]}
-        for key, title, tone, rows in groups
-    ]
+    chosen = request.GET.get("section")
+    page = None
+    if chosen in counts:  # one list in full, a page at a time (a province's department answers thousands)
+        key, title, tone, rows = next(group for group in groups if group[0] == chosen)
+        page = capped_page(rows, SECTION_PAGE, request.GET)
+        sections = [{"key": key, "title": title, "tone": tone, "rows": list(page), "count": counts[key]}]
+    else:
+        sections = [{"key": key, "title": title, "tone": tone, "rows": list(rows[:SHOWN_PER_GROUP]),
+                     "count": counts[key]} for key, title, tone, rows in groups]
     names = department.name if department else "、".join(user.departments.values_list("name", flat=True))
     return render(request, "constituents/department_workspace.html", {
         "sections": sections, "today": today, "department_names": names, "shown": SHOWN_PER_GROUP,
+        "page": page, "department_id": department.pk if department else None,
     })
 
 

@@ -249,3 +249,24 @@ def test_workspace_queries_do_not_grow(client_of, deputy_a, liaison_a, housing, 
                                             acting_user=dept_user)
 
     assert_flat_queries(client_of(dept_user), reverse("constituents:department_workspace"), grow=grow)
+
+
+def test_each_list_shows_its_first_rows_and_pages_through_all_of_them(client_of, deputy_a, liaison_a, housing,
+                                                                      dept_user, community_a, monkeypatch):
+    from constituents import views_department
+
+    monkeypatch.setattr(views_department, "SHOWN_PER_GROUP", 1)
+    monkeypatch.setattr(views_department, "SECTION_PAGE", 2)
+    forwardings = [forwarded_to(housing, deputy_a, liaison_a)[1] for _ in range(3)]  # all overdue by now
+    client = client_of(dept_user)
+    url = reverse("constituents:department_workspace")
+    page = client.get(url).content.decode()
+    assert "只列出前 1 件" in page and "查看全部 3 件" in page
+    first = client.get(url, {"section": "overdue"}).content.decode()
+    assert "返回工作台" in first and 'id="due_soon"' not in first  # that list alone
+    links = [reverse("constituents:forwarding_detail", args=[f.pk]) for f in forwardings]
+    assert sum(link in first for link in links) == 2 and "下一页" in first
+    rest = client.get(url, {"section": "overdue", "page": "2"}).content.decode()
+    assert sum(link in rest for link in links) == 1
+    # An unknown list is the workspace itself, not an error.
+    assert client.get(url, {"section": "nonsense"}).status_code == 200
