@@ -29,6 +29,9 @@ from pathlib import Path
 
 import requests
 
+from benchmarks.sweep import sweep
+from benchmarks.sweep import table as sweep_table
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("BENCH_PG", "postgres://liaison:liaison@127.0.0.1:5432")
@@ -431,8 +434,11 @@ def main() -> None:
     data_started = time.monotonic()
     data_lines = ensure_databases(scales)
     data_seconds = time.monotonic() - data_started
+    every: list[dict] = []
     for scale in scales:
         rows += measure_pages(scale, options.seconds, options.rounds)
+        with Server(scale) as server:  # every page once, not only the busiest (benchmarks/sweep.py)
+            every += sweep(scale, server.bases[0], login)
     if not options.skip_jobs:
         big = "province" if "province" in scales else scales[0]
         jobs.append(run_job(scales[0], "pdf_summary", "1000"))
@@ -464,6 +470,8 @@ def main() -> None:
             if "district" in per and "province" in per:
                 d, p = per["district"]["p95"], per["province"]["p95"]
                 print(f"| {page} | {d:.0f} | {p:.0f} | {p / d:.1f}× |")
+    print()
+    print(sweep_table(every))
     if jobs:
         print()
         print("| job | scale | seconds | peak MB | result |")
