@@ -462,21 +462,42 @@ class SuggestionForm(forms.Form):
     research_notes = forms.CharField(label="调研论证情况", max_length=limits.SHORT_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False)
     problems = ProblemChoiceField(
         label="相关群众诉求", queryset=Problem.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="已选的诉求可取消勾选；下方列出同类别最近的诉求，勾选即加入。输入内容查找其他诉求（查找需启用 JavaScript）。",
     )
 
-    def __init__(self, *args, user, problems, editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        serving = Deputy.objects.filter(term__is_current=True, status=DeputyStatus.SERVING).select_related(
+    @staticmethod
+    def serving_deputies():
+        """Joint proposers may come from any group of the district: every serving deputy of the term."""
+        return Deputy.objects.filter(term__is_current=True, status=DeputyStatus.SERVING).select_related(
             "constituency"
         )
+
+    def __init__(self, *args, user, problems, editing: bool = False, search_url: str = "", offered_problems=None,
+                 **kwargs):
+        """`problems`: every problem the user may link (validation); `offered_problems`: the few shown unchecked.
+        `search_url`: the page itself, which answers ?search=proposers|problems&q= (views_suggestions)."""
+        # Imported here, not at the top: this section is the suggestion pages' own (perf, issue 11).
+        from liaison.autocomplete_multiple import AutocompleteMultipleWidget, search_many_when_many
+
+        super().__init__(*args, **kwargs)
+        serving = self.serving_deputies()
         leads = serving.visible_to(user) if not user.sees_district else serving
         if user.is_deputy:
             leads = leads.filter(user=user)
         self.fields["lead_deputy"].queryset = leads
-        # Joint proposers may come from any group of the district.
+        if not user.is_deputy:  # a deputy's own single choice stays a select
+            search_when_many(self.fields["lead_deputy"], "autocomplete_deputies", "输入代表姓名查找")
         self.fields["proposers"].queryset = serving
+        search_many_when_many(self.fields["proposers"], f"{search_url}?search=proposers", "输入代表姓名查找，选中即加入")
+        if isinstance(self.fields["proposers"].widget, AutocompleteMultipleWidget):
+            self.fields["proposers"].help_text += "已选的代表可取消勾选；查找代表需启用 JavaScript。"
+        # Never every problem (3M at province scale): the chosen ones, a bounded offer, and a search.
         self.fields["problems"].queryset = problems
+        self.fields["problems"].widget = AutocompleteMultipleWidget(
+            f"{search_url}?search=problems", "输入诉求内容查找，选中即加入",
+            offered=offered_problems, extra_params=("category",),
+        )
+        self.fields["problems"].widget.choices = self.fields["problems"].choices
         if editing:
             for name in ("kind", "lead_deputy", "category"):
                 del self.fields[name]

@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from liaison.autocomplete import LIMIT as AUTOCOMPLETE_LIMIT
 from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
+from liaison.params import MAX_ID
 from liaison.permissions import require_write
 
 from . import services
@@ -46,7 +49,55 @@ def suggestion_list(request):
 
 
 def _problem_choices(user):
+    """Every problem the user may link: what the form validates against, never what it lists."""
     return Problem.objects.visible_to(user).select_related("constituency").order_by("category", "-raised_on")
+
+
+# The problems offered unchecked under the chosen ones: the category's newest (a province has 3M problems).
+OFFERED_PROBLEMS = 100
+
+
+def _category(value) -> str | None:
+    return value if value in ProblemCategory.values else None
+
+
+def _place(query) -> dict:
+    """?constituency= / ?community= from 群众反映集中的问题: the place the drafting started from."""
+    place = {}
+    for name in ("constituency", "community"):
+        value = (query.get(name) or "").strip()
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            place[f"{name}_id"] = int(value)
+    return place
+
+
+def _offered_problems(user, category: str | None, place: dict):
+    problems = Problem.objects.visible_to(user).select_related("constituency").filter(**place)
+    if category:
+        problems = problems.filter(category=category)
+    return problems.order_by("-raised_on", "-id")[:OFFERED_PROBLEMS]
+
+
+SEARCHES = ("proposers", "problems")
+
+
+def _search(request, *, category: str | None = None) -> JsonResponse:
+    """The form's search boxes ask the page itself (?search=proposers|problems&q=): the same rows the form
+    accepts, the first matches only, as {"results": [{"id", "text"}]} (liaison/autocomplete.py's shape)."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
+    if request.GET["search"] == "proposers":
+        field = SuggestionForm.base_fields["proposers"]
+        rows = SuggestionForm.serving_deputies()
+        rows = (rows.filter(name__contains=query) if query else rows).order_by("name", "pk")
+    else:
+        field = SuggestionForm.base_fields["problems"]
+        rows = _problem_choices(request.user)
+        if category := category or _category(request.GET.get("category")):
+            rows = rows.filter(category=category)
+        rows = (rows.filter(text__contains=query) if query else rows).order_by("-raised_on", "-id")
+    return JsonResponse({"results": [
+        {"id": row.pk, "text": field.label_from_instance(row)} for row in rows[:AUTOCOMPLETE_LIMIT]
+    ]})
 
 
 @require_write
@@ -56,20 +107,22 @@ def suggestion_create(request):
         raise PermissionDenied(user.write_refusal)
     if (refusal := _refusal(request, "suggestion_draft")) is not None:
         return refusal
+    if request.GET.get("search") in SEARCHES:
+        return _search(request)
     problems = _problem_choices(user)
     initial: dict = {}
-    category = request.GET.get("category")
-    if category in ProblemCategory.values:
+    category = _category(request.GET.get("category"))
+    place = _place(request.GET)
+    if category:
         initial["category"] = category
-        preselect = problems.filter(category=category)
-        if (request.GET.get("constituency") or "").isdigit():
-            preselect = preselect.filter(constituency_id=request.GET["constituency"])
-        if (request.GET.get("community") or "").isdigit():
-            preselect = preselect.filter(community_id=request.GET["community"])
+        preselect = problems.filter(category=category, **place)
         initial["problems"] = list(preselect.values_list("pk", flat=True)[:200])
     if user.is_deputy and user.current_deputy is not None:
         initial["lead_deputy"] = user.current_deputy.pk
-    form = SuggestionForm(request.POST or None, user=user, problems=problems, initial=initial)
+    form = SuggestionForm(
+        request.POST or None, user=user, problems=problems, initial=initial, search_url=request.path,
+        offered_problems=_offered_problems(user, _category(request.POST.get("category")) or category, place),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,8 +148,11 @@ def suggestion_edit(request, pk: int):
         raise PermissionDenied(request.user.write_refusal)
     if (refusal := _refusal(request, "suggestion_edit")) is not None:
         return refusal
+    if request.GET.get("search") in SEARCHES:
+        return _search(request, category=suggestion.category)
     form = SuggestionForm(
         request.POST or None, user=request.user, problems=_problem_choices(request.user), editing=True,
+        search_url=request.path, offered_problems=_offered_problems(request.user, suggestion.category, {}),
         initial={
             "title": suggestion.title, "content": suggestion.content, "research_notes": suggestion.research_notes,
             "proposers": list(suggestion.proposers.values_list("pk", flat=True)),
