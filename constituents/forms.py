@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from deputies.models import Community, Constituency, Department, Deputy, DeputyStatus
 from liaison import limits
 from liaison.autocomplete import search_when_many
+from liaison.autocomplete_multiple import AutocompleteMultipleWidget, search_many_when_many
 from liaison.params import MAX_ID
 
 from .conf import casework_setting
@@ -476,9 +477,6 @@ class SuggestionForm(forms.Form):
                  **kwargs):
         """`problems`: every problem the user may link (validation); `offered_problems`: the few shown unchecked.
         `search_url`: the page itself, which answers ?search=proposers|problems&q= (views_suggestions)."""
-        # Imported here, not at the top: this section is the suggestion pages' own (perf, issue 11).
-        from liaison.autocomplete_multiple import AutocompleteMultipleWidget, search_many_when_many
-
         super().__init__(*args, **kwargs)
         serving = self.serving_deputies()
         leads = serving.visible_to(user) if not user.sees_district else serving
