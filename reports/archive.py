@@ -5,13 +5,16 @@ table costs one query however many deputies and records lie behind it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from constituents.models import ActivityOrganizer, AskType, ContactActivity, Problem, Suggestion
 from constituents.selectors import count_per_row
-from deputies.models import Deputy, Term
+from deputies.models import Deputy, DeputyGroup, Term
 from mailbox.models import Letter
 
 from .models import DutyMeeting, WrittenReport
@@ -152,3 +155,61 @@ def evaluate(deputies: QuerySet[Deputy], groups: QuerySet, year: int, today: dt.
             "qualifies": bool(serving) and rate >= criteria.group_min_compliance and quarters_ok,
         })
     return criteria, rows, group_rows
+
+
+# The conditions a stored 评优参考 was judged by, shown above its lists (EvaluationCriteria's fields).
+CRITERIA_FIELDS = ("deputy_min_activities", "deputy_min_problems", "deputy_min_livelihood", "deputy_needs_report",
+                   "group_min_compliance", "group_needs_quarterlies")
+# The deputies' columns the page shows for a candidate.
+CANDIDATE_COLUMNS = ("activities", "problems_raised", "livelihood_solved", "suggestions_proposed")
+
+
+def evaluation_figures(year: str) -> dict:
+    """评优参考 of the whole district in `year`, JSON-ready: the figure "reports.evaluation:<year>"
+    (liaison.figures), kept by beat. At a province's scale judging 100,000 deputies and 8,000 groups
+    takes far longer than a page view may; the page reads a page of each list from here. The
+    conditions are kept with the lists, so the headings say what the lists were judged by."""
+    term = Term.current()
+    if term is None or not year.isdigit():
+        return {"criteria": {}, "candidates": [], "candidate_count": 0, "groups": [], "group_count": 0}
+    criteria, rows, group_rows = evaluate(Deputy.objects.filter(term=term), DeputyGroup.objects.all(),
+                                          int(year), timezone.localdate())
+    candidates = [
+        {"pk": row.pk, "name": row.name, "group": {"name": row.group.name},
+         **{name: getattr(row, name) for name in CANDIDATE_COLUMNS}}
+        for row in rows if row.qualifies
+    ]
+    groups = [{**row, "group": {"pk": row["group"].pk, "name": row["group"].name}} for row in group_rows]
+    return {"criteria": {name: getattr(criteria, name) for name in CRITERIA_FIELDS},
+            "candidates": candidates, "candidate_count": len(candidates),
+            "groups": groups, "group_count": len(groups)}
+
+
+class StoredList:
+    """A list inside a stored figure, `length` long, read a slice at a time: Django's Paginator takes
+    it like a list, and a page of a province's 8,000 groups is one query that PostgreSQL cuts out of
+    the stored JSON rather than the whole list read and parsed for fifty rows."""
+
+    def __init__(self, key: str, name: str, length: int):
+        self.key, self.name, self.length = key, name, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: slice) -> list:
+        start, stop, _ = index.indices(self.length)
+        if stop <= start:
+            return []
+        if connection.vendor != "postgresql":
+            from liaison.figures import figures
+
+            return figures(self.key)[0].get(self.name, [])[start:stop]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT jsonb_path_query_array(data, %s::jsonpath, %s::jsonb) FROM liaison_figuresnapshot WHERE key = %s",
+                [f'lax $."{self.name}"[$from to $last]', f'{{"from": {start}, "last": {stop - 1}}}', self.key],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return []
+        return json.loads(row[0]) if isinstance(row[0], str) else row[0]
