@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from constituents.models import ActivityOrganizer, AskType, ContactActivity, Problem, Suggestion
@@ -101,6 +101,52 @@ def with_performance(deputies: QuerySet[Deputy], period: Period) -> QuerySet[Dep
     )
 
 
+def performance_rows(deputies: QuerySet[Deputy], period: Period) -> list[Deputy]:
+    """The deputies with with_performance's columns, counted by one GROUP BY per source table and
+    joined here: for a whole province (100,000 deputies) thirteen correlated counts per deputy took
+    minutes, each table read once takes seconds. with_performance stays for a group's or one
+    deputy's archive, where the correlated counts are a few index lookups."""
+    span = (period.start, period.end)
+    rows = list(deputies)
+    ids = deputies.values("pk")
+    activities = ContactActivity.objects.filter(held_on__range=span)
+    solved = Problem.objects.filter(outcome=Problem.Outcome.RESOLVED, result_on__range=span)
+    letters = Letter.objects.filter(received_at__date__range=span)
+    counted = [
+        _grouped(activities, "deputies", ids, activities=None,
+                 asked_difficulty=Q(ask_type=AskType.DIFFICULTY), asked_needs=Q(ask_type=AskType.NEEDS),
+                 asked_advice=Q(ask_type=AskType.ADVICE), group_activities=Q(organizer=ActivityOrganizer.GROUP)),
+        _grouped(Problem.objects.filter(raised_on__range=span), "deputy", ids, problems_raised=None),
+        _grouped(solved, "deputy", ids, problems_solved=None),
+        _grouped(solved.livelihood_solved(), "deputy", ids, livelihood_solved=None),
+        _grouped(Suggestion.objects.filter(submitted_on__range=span), "proposers", ids, suggestions_proposed=None),
+        _grouped(letters, "problem__deputy", ids, letters=None, letters_replied=Q(replied_at__isnull=False)),
+        _grouped(DutyMeeting.objects.filter(
+            held_on__range=span, status__in=[DutyMeeting.Status.HELD, DutyMeeting.Status.EVALUATED],
+        ), "entry__deputy", ids, meetings_held=None),
+        _grouped(WrittenReport.objects.filter(
+            year__range=(period.start.year, period.end.year), status=WrittenReport.Status.FILED,
+        ), "deputy", ids, written_filed=None),
+    ]
+    for row in rows:
+        for name, _ in COLUMNS:
+            setattr(row, name, 0)
+        for counts in counted:
+            for name, value in counts.get(row.pk, {}).items():
+                setattr(row, name, value)
+    return rows
+
+
+def _grouped(queryset: QuerySet, outer: str, deputies: QuerySet, **columns: Q | None) -> dict[int, dict[str, int]]:
+    """Deputy id → {column: count of distinct rows of `queryset` (meeting the column's condition, if
+    any)} for the deputies `outer` points at among `deputies`; one query."""
+    counted = (
+        queryset.filter(**{f"{outer}__in": deputies}).order_by().values(outer)
+        .annotate(**{name: Count("pk", distinct=True, filter=condition) for name, condition in columns.items()})
+    )
+    return {row.pop(outer): row for row in counted}
+
+
 def totals(rows: list[Deputy]) -> dict[str, int]:
     return {name: sum(getattr(row, name) for row in rows) for name, _ in COLUMNS}
 
@@ -108,8 +154,8 @@ def totals(rows: list[Deputy]) -> dict[str, int]:
 def evaluate(deputies: QuerySet[Deputy], groups: QuerySet, year: int, today: dt.date):
     """Who meets the office's conditions for 优秀代表 and 先进代表组 in `year`.
 
-    Two queries for the deputies (their performance rows) and one for the
-    quarterly summaries, however many deputies and groups there are.
+    Nine queries for the deputies (performance_rows) and one for the quarterly
+    summaries, however many deputies and groups there are.
     """
     from mailbox.models import QuarterlySummary
 
@@ -117,7 +163,7 @@ def evaluate(deputies: QuerySet[Deputy], groups: QuerySet, year: int, today: dt.
 
     criteria = EvaluationCriteria.load()
     term = Term.current()
-    rows = list(with_performance(deputies.select_related("group", "constituency"), Period.of(term, year)))
+    rows = performance_rows(deputies.select_related("group", "constituency"), Period.of(term, year))
     for row in rows:
         row.unmet = [
             label for ok, label in [
