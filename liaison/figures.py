@@ -35,6 +35,8 @@ PERIOD_FIGURES: dict[str, str] = {
     "charts.reports:": "reports.charts.district_snapshot",
     # 群众反映集中的问题 by place kind and year ("constituency/2026", "community/all").
     "constituents.common_problems:": "constituents.views_casework.common_problem_figures",
+    # 评优参考 of a year: the candidates and the groups judged by the office's conditions.
+    "reports.evaluation:": "reports.archive.evaluation_figures",
 }
 
 # The periods a page opens on when no one picks one, kept by the beat job from the day they begin, so
@@ -52,6 +54,7 @@ OPENED_ON: dict[str, tuple[str, ...]] = {
     "charts.mailbox:": ("current",),
     "charts.reports:": ("year",),
     "constituents.common_problems:": ("constituency/all",),  # by constituency, every year
+    "reports.evaluation:": ("year",),
 }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +12,11 @@ from django.utils import timezone
 from deputies.models import Deputy, DeputyGroup, Term
 from deputies.services import deputy_mark_exemplary
 from liaison.autocomplete import AutocompleteWidget
+from liaison.figures import figures_pick
 from liaison.params import id_param
 from liaison.permissions import require_write
 
-from .archive import COLUMNS, Period, evaluate, totals, with_performance, year_from_param
+from .archive import COLUMNS, Period, StoredList, evaluate, totals, with_performance, year_from_param
 
 
 @login_required
@@ -64,9 +66,15 @@ def archive_deputy(request, pk: int):
     })
 
 
+# Rows a page of 评优参考 shows of each list (the candidates, the groups): a province has 8,000 groups.
+EVALUATION_PER_PAGE = 50
+
+
 @login_required
 def evaluation(request):
-    """评优参考: who meets the office's conditions; staff mark 履职典型 here."""
+    """评优参考: who meets the office's conditions; staff mark 履职典型 here. People who see the whole
+    district read it from the stored figure (judging a province's 100,000 deputies takes minutes);
+    anyone else is judged live over their own groups, through visible_to."""
     term = Term.current()
     if term is None:
         raise Http404("尚未设置本届届次。")
@@ -75,14 +83,35 @@ def evaluation(request):
     if request.method == "POST":
         return _mark_exemplary(request, year)
     deputies = Deputy.objects.visible_to(request.user).filter(term=term)
-    groups = DeputyGroup.objects.visible_to(request.user)
-    criteria, rows, group_rows = evaluate(deputies, groups, year, today)
+    if request.user.sees_district:
+        criteria, candidates, group_rows, computed_at = _stored_evaluation(year)
+    else:
+        criteria, rows, group_rows = evaluate(deputies, DeputyGroup.objects.visible_to(request.user), year, today)
+        candidates, computed_at = [row for row in rows if row.qualifies], None
+    candidate_page = Paginator(candidates, EVALUATION_PER_PAGE).get_page(request.GET.get("candidates_page"))
+    group_page = Paginator(group_rows, EVALUATION_PER_PAGE).get_page(request.GET.get("page"))
+    # Read live, not from the figure, so that a deputy just marked shows marked at once; the marked
+    # are a handful chosen by hand, not a list that grows with the district.
+    exemplary = list(deputies.filter(is_exemplary=True).select_related("group"))
+    marked = {row.pk for row in exemplary}
+    for row in candidate_page:
+        if isinstance(row, dict):
+            row["is_exemplary"] = row["pk"] in marked
     return render(request, "reports/evaluation.html", {
         "term": term, "year": year, "criteria": criteria, "years": term.years_so_far(today),
-        "candidates": [row for row in rows if row.qualifies],
-        "exemplary": [row for row in rows if row.is_exemplary],
-        "group_rows": group_rows, "may_mark": request.user.is_office_staff and request.user.can_write,
+        "candidates": candidate_page, "candidate_page": candidate_page, "exemplary": exemplary,
+        "group_rows": group_page, "group_page": group_page, "computed_at": computed_at,
+        "may_mark": request.user.is_office_staff and request.user.can_write,
     })
+
+
+def _stored_evaluation(year: int):
+    """The stored figure's conditions, its two lists to be read a page at a time, and when it was
+    computed: three small queries however many deputies and groups it judged."""
+    key = f"reports.evaluation:{year}"
+    data, computed_at = figures_pick(key, ["criteria", "candidate_count", "group_count"])
+    return (data.get("criteria", {}), StoredList(key, "candidates", data.get("candidate_count", 0)),
+            StoredList(key, "groups", data.get("group_count", 0)), computed_at)
 
 
 @require_write
