@@ -94,7 +94,8 @@ def _search(request, *, category: str | None = None) -> JsonResponse:
         rows = _problem_choices(request.user)
         if category := category or _category(request.GET.get("category")):
             rows = rows.filter(category=category)
-        rows = (rows.filter(text__contains=query) if query else rows).order_by("-raised_on", "-id")
+        # icontains: UPPER(text) LIKE, which the trigram index search_problem_text_trgm answers (the search box's).
+        rows = (rows.filter(text__icontains=query) if query else rows).order_by("-raised_on", "-id")
     return JsonResponse({"results": [
         {"id": row.pk, "text": field.label_from_instance(row)} for row in rows[:AUTOCOMPLETE_LIMIT]
     ]})

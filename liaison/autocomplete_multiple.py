@@ -3,7 +3,7 @@
 A <select multiple> of a province's 100k deputies or 3M problems cannot be sent. This widget renders
 only the chosen rows, each a checked checkbox named like the field (so the form posts a list of ids and
 the ModelMultipleChoiceField validates them against its own queryset), a few offered rows unchecked, and a
-search box that static/js/autocomplete-multiple.js fills from a JSON endpoint ({"results": [{"id", "text"}]})
+search box that static/js/autocomplete.js fills from a JSON endpoint ({"results": [{"id", "text"}]})
 and turns a picked match into one more checked entry. Without JavaScript the chosen and offered entries
 still work (untick to remove, tick to add); only the search needs it, and the help text says so.
 """
@@ -86,7 +86,7 @@ class AutocompleteMultipleWidget(forms.Widget):
             f' data-autocomplete-multiple-target="{base_id}" data-autocomplete-multiple-name="{conditional_escape(name)}"'
             f' data-autocomplete-multiple-with="{extra}">\n'
             f'<datalist id="{base_id}_options"></datalist>\n'
-            f'<script src="{conditional_escape(static("js/autocomplete-multiple.js"))}" defer></script>'
+            f'<script src="{conditional_escape(static("js/autocomplete.js"))}" defer></script>'
         )
 
 
