@@ -221,7 +221,7 @@ def evaluation_figures(year: str) -> dict:
     criteria, rows, group_rows = evaluate(Deputy.objects.filter(term=term), DeputyGroup.objects.all(),
                                           int(year), timezone.localdate())
     candidates = [
-        {"pk": row.pk, "name": row.name, "group": {"name": row.group.name},
+        {"pk": row.pk, "name": row.name, "group": {"pk": row.group_id, "name": row.group.name},
          **{name: getattr(row, name) for name in CANDIDATE_COLUMNS}}
         for row in rows if row.qualifies
     ]
@@ -259,3 +259,21 @@ class StoredList:
         if row is None:
             return []
         return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+
+
+def stored_of_group(key: str, name: str, group_pk: int) -> list:
+    """The rows of the stored list `name` that belong to one group (a clerk looking for one among a
+    province's 8,000): PostgreSQL picks them out of the stored JSON, one query."""
+    if connection.vendor != "postgresql":
+        from liaison.figures import figures
+
+        return [row for row in figures(key)[0].get(name, []) if row["group"].get("pk") == group_pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT jsonb_path_query_array(data, %s::jsonpath, %s::jsonb) FROM liaison_figuresnapshot WHERE key = %s",
+            [f'lax $."{name}"[*] ? (@.group.pk == $pk)', json.dumps({"pk": group_pk}), key],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return []
+    return json.loads(row[0]) if isinstance(row[0], str) else row[0]

@@ -16,7 +16,16 @@ from liaison.figures import figures_pick
 from liaison.params import id_param
 from liaison.permissions import require_write
 
-from .archive import COLUMNS, Period, StoredList, evaluate, totals, with_performance, year_from_param
+from .archive import (
+    COLUMNS,
+    Period,
+    StoredList,
+    evaluate,
+    stored_of_group,
+    totals,
+    with_performance,
+    year_from_param,
+)
 
 
 @login_required
@@ -83,10 +92,15 @@ def evaluation(request):
     if request.method == "POST":
         return _mark_exemplary(request, year)
     deputies = Deputy.objects.visible_to(request.user).filter(term=term)
+    groups = DeputyGroup.objects.visible_to(request.user)
+    # One group, as a clerk looks for it among a province's thousands (searched as you type).
+    group = groups.filter(pk=group_id).first() if (group_id := id_param(request, "group")) else None
     if request.user.sees_district:
-        criteria, candidates, group_rows, computed_at = _stored_evaluation(year)
+        criteria, candidates, group_rows, computed_at = _stored_evaluation(year, group)
     else:
-        criteria, rows, group_rows = evaluate(deputies, DeputyGroup.objects.visible_to(request.user), year, today)
+        if group is not None:
+            deputies, groups = deputies.filter(group=group), groups.filter(pk=group.pk)
+        criteria, rows, group_rows = evaluate(deputies, groups, year, today)
         candidates, computed_at = [row for row in rows if row.qualifies], None
     candidate_page = Paginator(candidates, EVALUATION_PER_PAGE).get_page(request.GET.get("candidates_page"))
     group_page = Paginator(group_rows, EVALUATION_PER_PAGE).get_page(request.GET.get("page"))
@@ -102,14 +116,19 @@ def evaluation(request):
         "candidates": candidate_page, "candidate_page": candidate_page, "exemplary": exemplary,
         "group_rows": group_page, "group_page": group_page, "computed_at": computed_at,
         "may_mark": request.user.is_office_staff and request.user.can_write,
+        "group_field": AutocompleteWidget("autocomplete_groups", "输入代表组名称查找", queryset=groups).render(
+            "group", group.pk if group else None, attrs={"id": "id_group"}),
     })
 
 
-def _stored_evaluation(year: int):
-    """The stored figure's conditions, its two lists to be read a page at a time, and when it was
-    computed: three small queries however many deputies and groups it judged."""
+def _stored_evaluation(year: int, group: DeputyGroup | None = None):
+    """The stored figure's conditions, its two lists to be read a page at a time (or one group's rows),
+    and when it was computed: three small queries however many deputies and groups it judged."""
     key = f"reports.evaluation:{year}"
     data, computed_at = figures_pick(key, ["criteria", "candidate_count", "group_count"])
+    if group is not None:
+        return (data.get("criteria", {}), stored_of_group(key, "candidates", group.pk),
+                stored_of_group(key, "groups", group.pk), computed_at)
     return (data.get("criteria", {}), StoredList(key, "candidates", data.get("candidate_count", 0)),
             StoredList(key, "groups", data.get("group_count", 0)), computed_at)
 

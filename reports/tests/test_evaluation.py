@@ -150,3 +150,27 @@ def test_liaison_page_and_stored_figure_are_flat(client_of, staff_user, liaison_
     before = count()
     grow()
     assert count() == before
+
+
+def test_one_group_is_found_among_the_stored_thousands(client_of, staff_user, deputy_a, deputy_b, group_a, group_b):
+    lenient()
+    client = client_of(staff_user)
+    url = reverse("reports:evaluation")
+    page = client.get(url, {"year": 2026, "group": group_b.pk})
+    html = page.content.decode()
+    assert 'data-autocomplete-url="/autocomplete/groups/"' in html and f'value="{group_b.name}"' in html
+    assert [row["group"]["name"] for row in page.context["group_rows"]] == [group_b.name]
+    assert [row["name"] for row in page.context["candidates"]] == [deputy_b.name]
+    assert "统计数字更新于" in html  # still the stored figure, picked from
+
+
+def test_a_liaison_choosing_a_group_sees_only_that_one_of_theirs(client_of, liaison_a, deputy_a, deputy_b, group_a,
+                                                                 group_b):
+    lenient()
+    client = client_of(liaison_a)
+    url = reverse("reports:evaluation")
+    mine = client.get(url, {"year": 2026, "group": group_a.pk})
+    assert [row["group"].name for row in mine.context["group_rows"]] == [group_a.name]
+    other = client.get(url, {"year": 2026, "group": group_b.pk}).content.decode()  # not theirs: their own, as before
+    assert deputy_b.name not in other and group_a.name in other
+    assert client.get(url, {"group": "abc"}).status_code == 400
