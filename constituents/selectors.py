@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from deputies.models import Deputy, DeputyGroup, DeputyStatus
 
@@ -177,3 +177,29 @@ def similar_problems(problems: QuerySet[Problem], *, problem: Problem, limit: in
             scored.append(row)
     scored.sort(key=lambda row: (-row.similarity, -row.raised_on.toordinal(), -row.pk))
     return scored[:limit]
+
+
+# The whole district's common problems of a year ("constituency/2026", "community/all"), stored by
+# liaison.figures under this prefix and kept current by beat: at a province's scale the two counts
+# below read 3M problems and their constituents (16 s of SQL on every view, perf issue 11).
+COMMON_FIGURES = "constituents.common_problems:"
+COMMON_ROWS = 100
+
+
+def common_problem_figures(period: str) -> dict:
+    """For liaison.figures: each category's first COMMON_ROWS places, in the page's order (the first
+    COMMON_ROWS of all categories are among them, and so are those of any one category), and the
+    totals per category, over every problem of the year ("all": of every year)."""
+    by, year = period.split("/")
+    problems = Problem.objects.all()
+    if year != "all":
+        problems = problems.filter(raised_on__year=int(year))
+    place, place_id = f"{by}__name", f"{by}_id"
+    ranked = common_problems(problems, by=by).annotate(rank=Window(
+        RowNumber(), partition_by=[F("category")],
+        order_by=[F("problem_count").desc(), F("people").desc(), F(place).asc(), F(place_id).asc()],
+    )).filter(rank__lte=COMMON_ROWS)
+    return {
+        "rows": [{key: value for key, value in row.items() if key != "rank"} for row in ranked],
+        "categories": list(common_categories(problems)),
+    }

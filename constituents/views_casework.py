@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from deputies.models import Constituency
-from liaison.autocomplete import FEW, AutocompleteWidget
+from liaison.autocomplete import AutocompleteWidget, is_many
 from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
@@ -128,7 +128,7 @@ def problem_create(request):
             messages.success(request, "群众诉求已登记，请尽快转交有关部门。")
             return redirect(problem)
     # The picker above the form: a <select> of a district's constituencies, a search box past a hundred.
-    picker = None if constituencies.order_by()[:FEW + 1].count() <= FEW else AutocompleteWidget(
+    picker = None if not is_many(constituencies) else AutocompleteWidget(
         "autocomplete_constituencies", "输入选区或代表组名称查找", queryset=constituencies,
     ).render("constituency", constituency.pk if constituency else None, attrs={"id": "pick-constituency"})
     return render(request, "constituents/problem_form.html", {"form": form, "constituency": constituency,
@@ -449,41 +449,12 @@ def _back_url(request, problem: Problem) -> str:
     return problem.get_absolute_url()
 
 
-# The whole district's common problems of a year ("constituency/2026", "community/all"), stored by
-# liaison.figures under this prefix and kept current by beat: at a province's scale the two counts
-# below read 3M problems and their constituents (16 s of SQL on every view, perf issue 11).
-COMMON_FIGURES = "constituents.common_problems:"
-COMMON_ROWS = 100
-
-
-def common_problem_figures(period: str) -> dict:
-    """For liaison.figures: each category's first COMMON_ROWS places, in the page's order (the first
-    COMMON_ROWS of all categories are among them, and so are those of any one category), and the
-    totals per category, over every problem of the year ("all": of every year)."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
-
-    by, year = period.split("/")
-    problems = Problem.objects.all()
-    if year != "all":
-        problems = problems.filter(raised_on__year=int(year))
-    place, place_id = f"{by}__name", f"{by}_id"
-    ranked = selectors.common_problems(problems, by=by).annotate(rank=Window(
-        RowNumber(), partition_by=[F("category")],
-        order_by=[F("problem_count").desc(), F("people").desc(), F(place).asc(), F(place_id).asc()],
-    )).filter(rank__lte=COMMON_ROWS)
-    return {
-        "rows": [{key: value for key, value in row.items() if key != "rank"} for row in ranked],
-        "categories": list(selectors.common_categories(problems)),
-    }
-
-
 def _common_problems_stored(by: str, year: int | None, category: str | None):
     """(rows, categories, computed_at) from the stored figures, filtered as the page asked."""
     from liaison.figures import figures
 
-    data, computed_at = figures(f"{COMMON_FIGURES}{by}/{year or 'all'}")
-    rows = [row for row in data["rows"] if not category or row["category"] == category][:COMMON_ROWS]
+    data, computed_at = figures(f"{selectors.COMMON_FIGURES}{by}/{year or 'all'}")
+    rows = [row for row in data["rows"] if not category or row["category"] == category][:selectors.COMMON_ROWS]
     categories = [row for row in data["categories"] if not category or row["category"] == category]
     return rows, categories, computed_at
 
@@ -515,7 +486,7 @@ def common_problems(request):
             problems = problems.filter(raised_on__year=year)
         if category:
             problems = problems.filter(category=category)
-        rows = list(selectors.common_problems(problems, by=by)[:COMMON_ROWS])
+        rows = list(selectors.common_problems(problems, by=by)[:selectors.COMMON_ROWS])
         categories = list(selectors.common_categories(problems))
     labels = dict(ProblemCategory.choices)
     place_key = "constituency_id" if by == "constituency" else "community_id"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from liaison.autocomplete import LIMIT as AUTOCOMPLETE_LIMIT
 from liaison.exports import export_list, export_url, wants_xlsx
 from liaison.forms import attach_errors
-from liaison.params import MAX_ID
+from liaison.params import MAX_ID, text_param
 from liaison.permissions import require_write
 
 from . import services
@@ -84,7 +84,7 @@ SEARCHES = ("proposers", "problems")
 def _search(request, *, category: str | None = None) -> JsonResponse:
     """The form's search boxes ask the page itself (?search=proposers|problems&q=): the same rows the form
     accepts, the first matches only, as {"results": [{"id", "text"}]} (liaison/autocomplete.py's shape)."""
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
+    query = text_param(request)
     if request.GET["search"] == "proposers":
         field = SuggestionForm.base_fields["proposers"]
         rows = SuggestionForm.serving_deputies()

@@ -12,6 +12,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 
+from .params import text_param
+
 LIMIT = 20
 # A choice among this many rows or fewer stays a <select> (a district's 87 constituencies); past it, search as
 # you type (a province's 24,000 made the visit and problem forms 8–12 MB and 20–30 s).
@@ -73,16 +75,21 @@ class AutocompleteWidget(forms.Widget):
         )
 
 
+def is_many(queryset) -> bool:
+    """More than FEW rows: searched as you type, not listed (one bounded query, not a count of them all)."""
+    return queryset.order_by()[:FEW + 1].count() > FEW
+
+
 def search_when_many(field, url_name: str, placeholder: str) -> None:
-    """A ModelChoiceField's <select> while its rows are FEW or fewer, a search box past that (one bounded query)."""
-    if field.queryset.order_by()[:FEW + 1].count() > FEW:
+    """A ModelChoiceField's <select> while its rows are FEW or fewer, a search box past that."""
+    if is_many(field.queryset):
         field.widget = AutocompleteWidget(url_name, placeholder, attrs=field.widget.attrs)
         field.widget.choices = field.choices  # the chosen row's name, looked up alone
 
 
 def autocomplete_response(queryset, request, *, field: str = "name") -> JsonResponse:
     """The first matches of ?q= as [{"id": …, "text": …}] (empty q: the first rows)."""
-    q = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
+    q = text_param(request)
     if q:
         queryset = queryset.filter(**{f"{field}__contains": q})
     rows = [{"id": row.pk, "text": str(row)} for row in queryset.order_by(field, "pk")[:LIMIT]]
@@ -133,7 +140,7 @@ def constituencies(request):
 
     from deputies.models import Constituency
 
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL characters
+    query = text_param(request)
     rows = (Constituency.objects.visible_to(request.user).filter(term__is_current=True)
             .select_related("group").only("id", "name", "group__name"))
     if query:

@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from liaison.autocomplete import FEW
+from liaison.autocomplete import is_many
 from liaison.params import MAX_ID
 
 
@@ -92,7 +92,7 @@ class AutocompleteMultipleWidget(forms.Widget):
 
 def search_many_when_many(field, url: str, placeholder: str, **widget_kwargs) -> None:
     """A ModelMultipleChoiceField's <select multiple> while its rows are FEW or fewer, checkboxes and a search box
-    past that (one bounded query to tell)."""
-    if field.queryset.order_by()[:FEW + 1].count() > FEW:
+    past that."""
+    if is_many(field.queryset):
         field.widget = AutocompleteMultipleWidget(url, placeholder, **widget_kwargs)
         field.widget.choices = field.choices  # the chosen rows' names, looked up alone

@@ -34,7 +34,7 @@ PERIOD_FIGURES: dict[str, str] = {
     "charts.mailbox:": "mailbox.charts.district_snapshot",
     "charts.reports:": "reports.charts.district_snapshot",
     # 群众反映集中的问题 by place kind and year ("constituency/2026", "community/all").
-    "constituents.common_problems:": "constituents.views_casework.common_problem_figures",
+    "constituents.common_problems:": "constituents.selectors.common_problem_figures",
     # 评优参考 of a year: the candidates and the groups judged by the office's conditions.
     "reports.evaluation:": "reports.archive.evaluation_figures",
 }
@@ -204,6 +204,23 @@ def figures_pick(key: str, names) -> tuple[dict, dt.datetime]:
         return {name: data[name] for name in names if name in data}, computed_at
     picked, computed_at = row
     return _json(picked), computed_at
+
+
+def figures_path(key: str, path: str, variables: dict) -> list | None:
+    """The items of a stored figure a JSON path picks, e.g. a page of one of its lists or one group's rows
+    (`lax $."groups"[$from to $last]`), cut out by PostgreSQL in one query; None where the database
+    cannot (the caller reads the figure whole) or the figure is not stored yet."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT jsonb_path_query_array(data, %s::jsonpath, %s::jsonb) FROM liaison_figuresnapshot WHERE key = %s",
+            [path, json.dumps(variables), key],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _json(row[0])
 
 
 def _json(value):

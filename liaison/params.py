@@ -33,6 +33,12 @@ def id_param(request, name: str) -> int | None:
     return int(value)
 
 
+def text_param(request, name: str = "q", *, limit: int = 40) -> str:
+    """?q=… as a search reads it: stripped, at most `limit` characters, with no NUL character (PostgreSQL
+    refuses them in text, so a "\x00" in the query is dropped, not a server error)."""
+    return request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def id_list_param(query, name: str) -> list[int]:
     """?ids=3&ids=5 (a QueryDict: request.GET or request.POST) → [3, 5] in order, repeats dropped;
     a malformed id → 400. How many are allowed is the caller's rule."""

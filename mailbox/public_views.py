@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.core import is_ratelimited
 
 from deputies.models import Constituency
+from liaison.params import text_param
 
 from . import selectors, services
 from .conf import mailbox_setting
@@ -29,8 +30,7 @@ def public_find(request):
     office_id = request.GET.get("office", "")
     if office_id.isdigit():
         office = next((o for o in offices if o.pk == int(office_id)), None)
-    # PostgreSQL refuses NUL characters in text: a "\x00" in the query is dropped, not a server error.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
+    query = text_param(request)
     rows = selectors.public_directory(office=office, query=query) if (office or query) else []
     return render(request, "mailbox/public/find.html", {
         "offices": offices, "office": office, "query": query, "rows": rows, "searched": bool(office or query),

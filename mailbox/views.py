@@ -14,7 +14,7 @@ from liaison.audit import history_of
 from liaison.autocomplete import AutocompleteWidget
 from liaison.forms import attach_errors
 from liaison.pagination import capped_page
-from liaison.params import id_param
+from liaison.params import id_param, text_param
 from liaison.permissions import require_write
 
 from . import selectors, services
@@ -59,29 +59,26 @@ def mailbox_list(request):
     # A province has 100k boxes: paged by ids, counted up to the cap, the week's columns made for
     # the page's rows only (perf, issue 11).
     page = capped_page(boxes, 50, request.GET, rows=selectors.mailboxes_with_week(boxes, week))
+    manages = may_manage(request.user)
     return render(request, "mailbox/mailbox_list.html", {
         "page": page, "week": week, "this_week": Week.current(), "group_id": group_id, "status": status,
-        "statuses": Mailbox.Status.choices, "may_manage": may_manage(request.user),
+        "statuses": Mailbox.Status.choices, "may_manage": manages,
         # 8,000 groups and their constituencies at a province: searched as you type, never a <select>.
         "group_field": AutocompleteWidget(
             "autocomplete_groups", "输入代表组名称查找", queryset=DeputyGroup.objects.visible_to(request.user)
         ).render("group", group_id, attrs={"id": "id_group"}),
         "constituency_field": AutocompleteWidget(
             "autocomplete_constituencies", "输入选区名称查找", queryset=Constituency.objects.none()
-        ).render("constituency", None, attrs={"id": "id_constituency"}) if may_manage(request.user) else None,
+        ).render("constituency", None, attrs={"id": "id_constituency"}) if manages else None,
     })
-
-
-def _current_constituencies(user):
-    return Constituency.objects.visible_to(user).filter(term__is_current=True)
-
 
 
 @login_required
 def mailbox_new(request):
     """The list's "设立新信箱" form: on to the chosen constituency's form, or back with a message."""
     constituency_id = id_param(request, "constituency")
-    if constituency_id and _current_constituencies(request.user).filter(pk=constituency_id).exists():
+    current = Constituency.objects.visible_to(request.user).filter(term__is_current=True)
+    if constituency_id and current.filter(pk=constituency_id).exists():
         return redirect("mailbox:mailbox_create", constituency_pk=constituency_id)
     messages.error(request, "请先输入并选择一个本届的选区，再设立信箱。")
     return redirect("mailbox:mailbox_list")
@@ -92,8 +89,7 @@ def week_overview(request):
     """Which boxes are opened this week: the totals over the user's scope, then per group, a page at a time."""
     week = _week_from(request)
     groups = DeputyGroup.objects.visible_to(request.user).select_related("sub_district")
-    # PostgreSQL refuses NUL characters in text.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:40]
+    query = text_param(request)
     if query:
         groups = groups.filter(name__contains=query)
     totals, computed_at = selectors.week_totals(request.user, week)

@@ -5,16 +5,15 @@ table costs one query however many deputies and records lie behind it."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from constituents.models import ActivityOrganizer, AskType, ContactActivity, Problem, Suggestion
 from constituents.selectors import count_per_row
 from deputies.models import Deputy, DeputyGroup, Term
+from liaison.figures import figures, figures_path
 from mailbox.models import Letter
 
 from .models import DutyMeeting, WrittenReport
@@ -246,34 +245,14 @@ class StoredList:
         start, stop, _ = index.indices(self.length)
         if stop <= start:
             return []
-        if connection.vendor != "postgresql":
-            from liaison.figures import figures
-
-            return figures(self.key)[0].get(self.name, [])[start:stop]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT jsonb_path_query_array(data, %s::jsonpath, %s::jsonb) FROM liaison_figuresnapshot WHERE key = %s",
-                [f'lax $."{self.name}"[$from to $last]', f'{{"from": {start}, "last": {stop - 1}}}', self.key],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            return []
-        return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+        picked = figures_path(self.key, f'lax $."{self.name}"[$from to $last]', {"from": start, "last": stop - 1})
+        return picked if picked is not None else figures(self.key)[0].get(self.name, [])[start:stop]
 
 
 def stored_of_group(key: str, name: str, group_pk: int) -> list:
     """The rows of the stored list `name` that belong to one group (a clerk looking for one among a
-    province's 8,000): PostgreSQL picks them out of the stored JSON, one query."""
-    if connection.vendor != "postgresql":
-        from liaison.figures import figures
-
-        return [row for row in figures(key)[0].get(name, []) if row["group"].get("pk") == group_pk]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT jsonb_path_query_array(data, %s::jsonpath, %s::jsonb) FROM liaison_figuresnapshot WHERE key = %s",
-            [f'lax $."{name}"[*] ? (@.group.pk == $pk)', json.dumps({"pk": group_pk}), key],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return []
-    return json.loads(row[0]) if isinstance(row[0], str) else row[0]
+    province's 8,000), picked out of the stored JSON in one query."""
+    picked = figures_path(key, f'lax $."{name}"[*] ? (@.group.pk == $pk)', {"pk": group_pk})
+    if picked is not None:
+        return picked
+    return [row for row in figures(key)[0].get(name, []) if row["group"].get("pk") == group_pk]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from constituents import views_activities, views_casework
+from constituents import selectors, views_activities
 from constituents.tests.casework import register
 from constituents.tests.factories import ConstituentFactory, ContactActivityFactory
 from deputies.tests.factories import CommunityFactory, ConstituencyFactory, DeputyFactory, DeputyGroupFactory
@@ -81,7 +81,7 @@ def test_common_problems_for_the_district_are_stored_figures(client_of, staff_us
     register(deputy_a, liaison_a)
     page = client.get(reverse("constituents:common_problems")).content.decode()
     assert _row_count(page, "第1选区") == "1"  # read from the figures, not counted on the view
-    refresh(f"{views_casework.COMMON_FIGURES}constituency/all")
+    refresh(f"{selectors.COMMON_FIGURES}constituency/all")
     page = client.get(reverse("constituents:common_problems")).content.decode()
     assert _row_count(page, "第1选区") == "2"
     assert "据此起草建议" in page and "category=urban_construction&amp;constituency=" in page
@@ -121,7 +121,7 @@ def test_common_problems_stored_query_count_flat(client_of, staff_user, liaison_
     def grow():
         for _ in range(3):
             register(deputy_a, liaison_a)
-        refresh(f"{views_casework.COMMON_FIGURES}constituency/all")
+        refresh(f"{selectors.COMMON_FIGURES}constituency/all")
 
     grow()
     assert_flat_queries(client_of(staff_user), reverse("constituents:common_problems"), grow=grow)
